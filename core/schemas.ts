@@ -1,0 +1,94 @@
+import { z } from "zod";
+import { AMOUNT_PATTERN, ASSETS, Decimal, MAX_SCALE } from "./money.js";
+import { SLUG_PATTERN, WALLET_ID_PATTERN } from "./wallets.js";
+
+/** Request schemas shared by the API and the dashboard. */
+
+export const assetSchema = z.enum(Object.keys(ASSETS) as [keyof typeof ASSETS, ...(keyof typeof ASSETS)[]]);
+
+/** A positive decimal amount as a string: no sign, no exponent, at most 18 decimals. */
+export const amountSchema = z
+  .string({ error: "amount must be a decimal string such as \"1500.25\"" })
+  .superRefine((value, ctx) => {
+    if (!/^\d+(\.\d+)?$/.test(value)) {
+      ctx.addIssue({ code: "custom", message: "amount must be a plain positive decimal string such as \"1500.25\"" });
+      return;
+    }
+    const decimals = value.split(".")[1]?.length ?? 0;
+    if (decimals > MAX_SCALE) {
+      ctx.addIssue({ code: "custom", message: `amount has ${decimals} decimals; at most ${MAX_SCALE} are allowed` });
+      return;
+    }
+    if (!AMOUNT_PATTERN.test(value)) {
+      ctx.addIssue({ code: "custom", message: "amount is too large or has leading zeros" });
+      return;
+    }
+    if (new Decimal(value).lte(0)) ctx.addIssue({ code: "custom", message: "amount must be greater than zero" });
+  });
+
+export const walletIdSchema = z
+  .string()
+  .regex(WALLET_ID_PATTERN, "a wallet id is \"treasury\", \"farm:<slug>\" or \"agent:<slug>\"");
+
+export const slugSchema = z
+  .string()
+  .regex(SLUG_PATTERN, "an id is 1-48 lowercase letters, digits and inner hyphens");
+
+export const nameSchema = z.string().trim().min(1, "name must not be empty").max(80, "name is at most 80 characters");
+
+export const allocationBodySchema = z.strictObject({
+  from: walletIdSchema.default("treasury"),
+  to: walletIdSchema,
+  amount: amountSchema,
+  asset: assetSchema.default("USD"),
+  memo: z.string().max(200).optional(),
+});
+export type AllocationBody = z.infer<typeof allocationBodySchema>;
+
+export const collectionBodySchema = z.strictObject({
+  from: walletIdSchema,
+  /** Defaults to the sender's parent. */
+  to: walletIdSchema.optional(),
+  /** Omitted: everything available. */
+  amount: amountSchema.optional(),
+  asset: assetSchema.default("USD"),
+  memo: z.string().max(200).optional(),
+});
+export type CollectionBody = z.infer<typeof collectionBodySchema>;
+
+export const rebalanceBodySchema = z.strictObject({
+  farm: walletIdSchema.refine((id) => id.startsWith("farm:"), "farm must be a farm wallet id such as \"farm:momentum\""),
+  mode: z.enum(["equal", "performance"]).default("equal"),
+  asset: assetSchema.default("USD"),
+});
+export type RebalanceBody = z.infer<typeof rebalanceBodySchema>;
+
+export const STRATEGIES = ["momentum", "mean-reversion", "arbitrage", "pairs", "market-making"] as const;
+export const strategySchema = z.enum(STRATEGIES);
+
+export const createFarmBodySchema = z.strictObject({
+  id: slugSchema.optional(),
+  name: nameSchema,
+  strategy: strategySchema,
+});
+export type CreateFarmBody = z.infer<typeof createFarmBodySchema>;
+
+export const createAgentBodySchema = z.strictObject({
+  id: slugSchema.optional(),
+  name: nameSchema,
+  farm: slugSchema,
+});
+export type CreateAgentBody = z.infer<typeof createAgentBodySchema>;
+
+export const renameBodySchema = z.strictObject({ name: nameSchema });
+
+export const transactionsQuerySchema = z.strictObject({
+  cursor: z.string().regex(/^\d{1,15}$/, "cursor is the seq of the last row of the previous page").optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const idempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\x21-\x7e]+$/, "Idempotency-Key is 1-200 visible ASCII characters");
