@@ -1,0 +1,152 @@
+import { type Asset, dec, str } from "../core/money.js";
+import { type RebalanceMode, planRebalance } from "../core/rebalance.js";
+import type { ReceiveRequest, SendResult, TransferView } from "../core/transfers.js";
+import { TREASURY, type WalletRecord } from "../core/wallets.js";
+import { agentStub } from "./stubs.js";
+import { WalletActor } from "./wallet-actor.js";
+
+export interface RebalanceMoveResult {
+  readonly from: string;
+  readonly to: string;
+  readonly amount: string;
+  readonly transfer: TransferView | null;
+  readonly refusal: { readonly code: string; readonly message: string } | null;
+}
+
+export interface RebalanceResult {
+  readonly id: string;
+  readonly farm: string;
+  readonly mode: RebalanceMode;
+  /** completed: every move delivered; pending: some still in flight (the alarm finishes them); partial: some refused. */
+  readonly state: "completed" | "pending" | "partial";
+  readonly total: string;
+  readonly targets: ReadonlyArray<{ readonly id: string; readonly weight: number; readonly target: string }>;
+  readonly moves: readonly RebalanceMoveResult[];
+}
+
+export interface FarmArchiveResult {
+  readonly agents: ReadonlyArray<{ readonly id: string; readonly returned: TransferView | null }>;
+  readonly returned: TransferView | null;
+}
+
+/** A strategy farm: its own cash, its member agents, and the allocation among them. */
+export class StrategyFarm extends WalletActor {
+  protected override schema() {
+    return [[`CREATE TABLE IF NOT EXISTS members (agent_id TEXT PRIMARY KEY, status TEXT NOT NULL)`]];
+  }
+
+  private member(agentId: string): { status: string } | undefined {
+    return this.sql.exec<{ status: string }>(`SELECT status FROM members WHERE agent_id = ?`, agentId).toArray()[0];
+  }
+
+  /** Adds an agent to the farm or updates its status; the treasury's directory calls it. */
+  async syncMember(agent: WalletRecord): Promise<void> {
+    if (agent.parent !== this.walletId) throw new Error(`invariant: ${agent.id} belongs to ${agent.parent}, not ${this.walletId}`);
+    this.sql.exec(`INSERT OR REPLACE INTO members (agent_id, status) VALUES (?, ?)`, agent.id, agent.status);
+  }
+
+  async members(): Promise<Array<{ id: string; status: string }>> {
+    return this.sql.exec<{ agent_id: string; status: string }>(`SELECT agent_id, status FROM members ORDER BY agent_id`).toArray().map((r) => ({ id: r.agent_id, status: r.status }));
+  }
+
+  protected admit(req: ReceiveRequest) {
+    const me = this.record;
+    if (!me) return { code: "wallet_not_initialised" as const, message: "this farm does not exist yet" };
+    if (req.from === TREASURY) {
+      if (me.status === "archived") return { code: "wallet_archived" as const, message: `${me.id} is archived` };
+      if (req.forwardTo) {
+        const target = this.member(req.forwardTo);
+        if (!target) return { code: "not_member" as const, message: `${req.forwardTo} is not an agent of ${me.id}` };
+        if (target.status === "archived") return { code: "wallet_archived" as const, message: `${req.forwardTo} is archived` };
+      }
+      return null;
+    }
+    if (!this.member(req.from)) return { code: "not_member" as const, message: `${me.id} takes money only from the treasury and its own agents, not ${req.from}` };
+    if (req.forwardTo && req.forwardTo !== TREASURY) return { code: "invalid_route" as const, message: "money from an agent goes on only to the treasury" };
+    return null;
+  }
+
+  /** An archived farm keeps nothing: what its agents send home goes on to the treasury. */
+  protected override autoForward(req: ReceiveRequest): string | null {
+    return this.record?.status === "archived" && req.from !== TREASURY ? TREASURY : null;
+  }
+
+  /**
+   * Spreads the farm's capital (its cash and its active agents' cash) over its agents, equally
+   * or by performance. Idempotent on `commandId`: the plan is saved before the first move and a
+   * repeat resumes it; every move is a transfer whose id derives from the command.
+   */
+  async rebalance(commandId: string, mode: RebalanceMode, asset: Asset): Promise<RebalanceResult> {
+    let result = this.commandResult<RebalanceResult>(commandId);
+    if (!result) {
+      const active = (await this.members()).filter((m) => m.status === "active");
+      const states = await Promise.all(active.map((m) => agentStub(this.env, m.id).state()));
+      const plan = planRebalance(
+        this.walletId,
+        this.available(asset),
+        active.map((m, i) => {
+          const s = states[i];
+          const record = s?.trackRecord;
+          return {
+            id: m.id,
+            available: dec(s?.available[asset] ?? "0"),
+            trackRecord: record ? { pnl: dec(record.pnl), capital: dec(record.capital) } : null,
+          };
+        }),
+        mode,
+        asset,
+      );
+      result = {
+        id: commandId,
+        farm: this.walletId,
+        mode,
+        state: "pending",
+        total: str(plan.total),
+        targets: plan.targets.map((t) => ({ id: t.id, weight: t.weight, target: str(t.target) })),
+        moves: plan.moves.map((m) => ({ from: m.from, to: m.to, amount: str(m.amount), transfer: null, refusal: null })),
+      };
+      // A concurrent repeat may have saved its plan while we read the agents: the first plan wins.
+      const saved = this.commandResult<RebalanceResult>(commandId);
+      if (saved) result = saved;
+      else this.saveCommandResult(commandId, result);
+    }
+    const moves: RebalanceMoveResult[] = [];
+    for (const [i, move] of result.moves.entries()) {
+      const transferId = `${commandId}:${i}`;
+      const request = { transferId, to: move.to, asset, amount: move.amount, forwardTo: null, memo: `rebalance ${commandId}` };
+      const sent: SendResult = move.from === this.walletId ? await this.send(request) : await agentStub(this.env, move.from).send(request);
+      moves.push({ ...move, transfer: sent.ok ? sent.transfer : null, refusal: sent.ok ? null : { code: sent.code, message: sent.message } });
+    }
+    const state = moves.some((m) => m.refusal || m.transfer?.state === "rejected")
+      ? "partial"
+      : moves.every((m) => m.transfer?.state === "delivered")
+        ? "completed"
+        : "pending";
+    const done: RebalanceResult = { ...result, state, moves };
+    this.saveCommandResult(commandId, done);
+    return done;
+  }
+
+  /**
+   * Archives the farm: every agent is archived and sends its money home, which goes on to the
+   * treasury, then the farm sends what it still holds. Idempotent on `commandId`.
+   */
+  async archive(record: WalletRecord, agents: readonly WalletRecord[], commandId: string): Promise<FarmArchiveResult> {
+    this.tx(() => {
+      this.saveRecord(record);
+      for (const a of agents) this.sql.exec(`INSERT OR REPLACE INTO members (agent_id, status) VALUES (?, ?)`, a.id, a.status);
+    });
+    const returnedByAgents: FarmArchiveResult["agents"][number][] = [];
+    for (const agent of agents) {
+      const sent = await agentStub(this.env, agent.id).archive(agent, `${commandId}:${agent.id}`);
+      returnedByAgents.push({ id: agent.id, returned: sent?.ok ? sent.transfer : null });
+    }
+    const ownId = `${commandId}:${this.walletId}`;
+    let returned = await this.transfer(ownId);
+    if (!returned && this.available("USD").gt(0)) {
+      const sent = await this.send({ transferId: ownId, to: TREASURY, asset: "USD", amount: null, forwardTo: null, memo: "archived: funds return to the treasury" });
+      returned = sent.ok ? sent.transfer : null;
+    }
+    return { agents: returnedByAgents, returned };
+  }
+}

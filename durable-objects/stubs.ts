@@ -1,0 +1,29 @@
+import { walletKind } from "../core/wallets.js";
+import type { AgentWallet } from "./agent-wallet.js";
+import type { MasterWallet } from "./master-wallet.js";
+import type { StrategyFarm } from "./strategy-farm.js";
+
+/** The treasury's object: one per desk. */
+export function treasuryStub(env: Env): DurableObjectStub<MasterWallet> {
+  return env.MASTER_WALLET.get(env.MASTER_WALLET.idFromName("treasury"));
+}
+
+export function farmStub(env: Env, walletId: string): DurableObjectStub<StrategyFarm> {
+  return env.STRATEGY_FARM.get(env.STRATEGY_FARM.idFromName(walletId));
+}
+
+export function agentStub(env: Env, walletId: string): DurableObjectStub<AgentWallet> {
+  return env.AGENT_WALLET.get(env.AGENT_WALLET.idFromName(walletId));
+}
+
+/** The object of any wallet, by its id ("treasury", "farm:…", "agent:…"). */
+export function walletStub(env: Env, walletId: string): DurableObjectStub<MasterWallet> | DurableObjectStub<StrategyFarm> | DurableObjectStub<AgentWallet> {
+  switch (walletKind(walletId)) {
+    case "treasury":
+      return treasuryStub(env);
+    case "farm":
+      return farmStub(env, walletId);
+    case "agent":
+      return agentStub(env, walletId);
+  }
+}

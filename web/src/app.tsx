@@ -1,0 +1,130 @@
+import { createSignal, For, Match, onMount, Show, Switch } from "solid-js";
+import type { ApiError } from "./api.ts";
+import { me, restoreSession, signOut, token } from "./auth.ts";
+import { asApiError } from "./command.ts";
+import { ErrorNote } from "./components.tsx";
+import { ComingSoon } from "./pages/coming-soon.tsx";
+import { SignInPage } from "./pages/sign-in.tsx";
+import { WalletsPage } from "./pages/wallets/wallets-page.tsx";
+import { linkClick, navigate, path } from "./router.ts";
+
+const NAV = [
+  { path: "/wallets", label: "Wallets", ready: true },
+  { path: "/events", label: "Events", ready: false },
+  { path: "/trading", label: "Trading", ready: false },
+  { path: "/risk", label: "Risk", ready: false },
+] as const;
+
+const HOME = "/wallets";
+
+/** The app: sign-in when there is no token, otherwise the shell with its pages. */
+export function App() {
+  const [checking, setChecking] = createSignal(token() !== null);
+  const [startError, setStartError] = createSignal<ApiError | null>(null);
+
+  async function restore() {
+    setChecking(true);
+    setStartError(null);
+    try {
+      await restoreSession();
+    } catch (thrown) {
+      setStartError(asApiError(thrown));
+    } finally {
+      setChecking(false);
+    }
+  }
+  onMount(() => {
+    if (path() === "/" || path() === "") navigate(HOME, { replace: true });
+    if (token()) void restore();
+  });
+
+  return (
+    <Switch>
+      <Match when={checking()}>
+        <div class="loading full">Connecting to the desk…</div>
+      </Match>
+      <Match when={!token() || !me()}>
+        <Show
+          when={token() && startError()}
+          fallback={<SignInPage onSignedIn={() => navigate(path() === "/sign-in" || path() === "/" ? HOME : path())} />}
+        >
+          <div class="sign-in">
+            <div class="sign-in-card">
+              <ErrorNote error={startError()} />
+              <div class="button-row">
+                <button class="primary" type="button" onClick={() => void restore()}>
+                  Try again
+                </button>
+                <button type="button" onClick={() => signOut()}>
+                  Sign out
+                </button>
+              </div>
+            </div>
+          </div>
+        </Show>
+      </Match>
+      <Match when={me()}>{(who) => <Shell sub={who().sub} role={who().role} />}</Match>
+    </Switch>
+  );
+}
+
+function Shell(props: { sub: string; role: "viewer" | "trader" | "admin" }) {
+  return (
+    <div class="shell">
+      <header class="topbar">
+        <div class="brand">
+          <span class="brand-mark">◆</span> CIVAL <span class="brand-sub">desk</span>
+        </div>
+        <nav class="nav">
+          <For each={NAV}>
+            {(item) => (
+              <a
+                href={item.path}
+                onClick={linkClick}
+                classList={{ active: path() === item.path, soon: !item.ready }}
+                data-testid={`nav-${item.label.toLowerCase()}`}
+              >
+                {item.label}
+              </a>
+            )}
+          </For>
+        </nav>
+        <div class="user">
+          <span class="user-sub" data-testid="user-sub">
+            {props.sub}
+          </span>
+          <span class={`role-badge ${props.role}`} data-testid="user-role">
+            {props.role}
+          </span>
+          <button
+            type="button"
+            class="small ghost"
+            data-testid="sign-out"
+            onClick={() => {
+              signOut();
+              navigate("/sign-in");
+            }}
+          >
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main class="main">
+        <Switch fallback={<ComingSoon title="Not found">{`Nothing lives at ${path()}.`}</ComingSoon>}>
+          <Match when={path() === "/wallets" || path() === "/" || path() === "/sign-in"}>
+            <WalletsPage role={props.role} />
+          </Match>
+          <Match when={path() === "/events"}>
+            <ComingSoon title="Events">The live AG-UI event stream of every agent, farm and the treasury.</ComingSoon>
+          </Match>
+          <Match when={path() === "/trading"}>
+            <ComingSoon title="Trading">Markets, orders, fills and positions per agent and venue.</ComingSoon>
+          </Match>
+          <Match when={path() === "/risk"}>
+            <ComingSoon title="Risk">Limits, exposure, the breaker state and alerts from the risk monitor.</ComingSoon>
+          </Match>
+        </Switch>
+      </main>
+    </div>
+  );
+}

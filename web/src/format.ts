@@ -1,0 +1,44 @@
+/**
+ * Amount formatting on the decimal string itself: money never passes through a JS number,
+ * so what the dashboard shows is exactly what the ledger holds.
+ */
+
+const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
+
+export interface AmountParts {
+  readonly sign: "" | "-";
+  /** Integer digits grouped by thousands: "1,234,567". */
+  readonly whole: string;
+  /** The first `minDecimals` fraction digits, zero-padded. */
+  readonly cents: string;
+  /** Further significant fraction digits (trailing zeros dropped), often "". */
+  readonly rest: string;
+}
+
+/** Splits a decimal string for display; null when it is not a plain decimal. */
+export function amountParts(value: string, minDecimals = 2): AmountParts | null {
+  const m = DECIMAL.exec(value.trim());
+  if (!m) return null;
+  const digits = (m[2] ?? "0").replace(/^0+(?=\d)/, "");
+  const fraction = (m[3] ?? "").replace(/0+$/, "").padEnd(minDecimals, "0");
+  const isZero = /^0*$/.test(digits) && /^0*$/.test(fraction);
+  return {
+    sign: m[1] === "-" && !isZero ? "-" : "",
+    whole: digits.replace(/\B(?=(\d{3})+(?!\d))/g, ","),
+    cents: fraction.slice(0, minDecimals),
+    rest: fraction.slice(minDecimals),
+  };
+}
+
+/** "1234567.5" → "1,234,567.50"; exact, every significant decimal kept. */
+export function formatAmount(value: string, minDecimals = 2): string {
+  const p = amountParts(value, minDecimals);
+  if (!p) return value;
+  const fraction = p.cents + p.rest;
+  return `${p.sign}${p.whole}${fraction ? `.${fraction}` : ""}`;
+}
+
+/** True when the decimal string is zero ("0", "0.00", "-0"). */
+export function isZeroAmount(value: string | undefined): boolean {
+  return value === undefined || /^-?0*(\.0*)?$/.test(value.trim());
+}

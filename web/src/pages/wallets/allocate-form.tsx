@@ -1,0 +1,148 @@
+import { createEffect, createMemo, createSignal, For, Show } from "solid-js";
+import { api } from "../../auth.ts";
+import { createCommand } from "../../command.ts";
+import { Amount, ErrorNote, Field, Panel, SuccessNote } from "../../components.tsx";
+import type { Move, Role, WalletNode } from "../../types.ts";
+import { amountError, normalizeAmount } from "../../validate.ts";
+import { flatten, isAdmin, routes } from "../../wallet-tree.ts";
+import { moveSummary, type WalletOption } from "./options.ts";
+
+/** Allocate: move capital down the tree (treasury → farm or agent, farm → its agent). */
+export function AllocateForm(props: { tree: WalletNode; role: Role; asset: string; onDone: () => void }) {
+  const nodes = createMemo(() => flatten(props.tree).map((row) => row.node));
+  const rules = createMemo(() => routes(props.tree));
+
+  const sources = createMemo<WalletOption[]>(() =>
+    nodes()
+      .filter((n) => (n.kind === "treasury" || n.kind === "farm") && n.status === "active")
+      .map((n) => ({
+        id: n.id,
+        label: n.kind === "treasury" ? "Treasury" : n.name,
+        disabled: n.kind === "treasury" && !isAdmin(props.role),
+        note: n.kind === "treasury" && !isAdmin(props.role) ? "admin" : undefined,
+      })),
+  );
+
+  const [from, setFrom] = createSignal("");
+  const [to, setTo] = createSignal("");
+  const [amount, setAmount] = createSignal("");
+  const [memo, setMemo] = createSignal("");
+  const [fieldError, setFieldError] = createSignal<string | null>(null);
+  const [done, setDone] = createSignal<Move | null>(null);
+
+  const targets = createMemo<WalletOption[]>(() =>
+    nodes()
+      .filter((n) => n.kind !== "treasury")
+      .flatMap((n) => {
+        const plan = rules().allocation(from(), n.id);
+        if (!plan.ok) return [];
+        const adminOnly = plan.plan.touchesTreasury && !isAdmin(props.role);
+        return [{ id: n.id, label: n.kind === "agent" ? `\u00a0\u00a0↳ ${n.name}` : n.name, disabled: adminOnly, note: adminOnly ? "admin" : undefined }];
+      }),
+  );
+
+  // Keep the selections valid as the tree and the role change.
+  createEffect(() => {
+    const enabled = sources().filter((o) => !o.disabled);
+    if (!enabled.some((o) => o.id === from())) setFrom(enabled[0]?.id ?? "");
+  });
+  createEffect(() => {
+    const enabled = targets().filter((o) => !o.disabled);
+    if (!enabled.some((o) => o.id === to())) setTo(enabled[0]?.id ?? "");
+  });
+
+  const source = () => rules().get(from());
+  const command = createCommand((body: { from: string; to: string; amount: string; memo?: string }, key: string) =>
+    api.allocate(body, { idempotencyKey: key }),
+  );
+
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    setDone(null);
+    command.clearError();
+    const problem = !to() ? "choose a wallet to allocate to" : amountError(amount());
+    setFieldError(problem);
+    if (problem) return;
+    const value = normalizeAmount(amount());
+    const body = { from: from(), to: to(), amount: value, ...(memo().trim() ? { memo: memo().trim() } : {}) };
+    const reply = await command.submit(body);
+    if (!reply) return;
+    setDone(reply.move);
+    setAmount("");
+    setMemo("");
+    props.onDone();
+  }
+
+  return (
+    <Panel title="Allocate" testid="allocate-panel">
+      <form class="form" onSubmit={submit} data-testid="allocate-form" novalidate>
+        <div class="row2">
+          <Field label="From">
+            <select data-testid="allocate-from" value={from()} onChange={(e) => setFrom(e.currentTarget.value)}>
+              <For each={sources()}>
+                {(o) => (
+                  <option value={o.id} disabled={o.disabled}>
+                    {o.label}
+                    {o.note ? ` (${o.note})` : ""}
+                  </option>
+                )}
+              </For>
+            </select>
+          </Field>
+          <Field label="To">
+            <select data-testid="allocate-to" value={to()} onChange={(e) => setTo(e.currentTarget.value)}>
+              <For each={targets()} fallback={<option value="">no eligible wallet</option>}>
+                {(o) => (
+                  <option value={o.id} disabled={o.disabled}>
+                    {o.label}
+                    {o.note ? ` (${o.note})` : ""}
+                  </option>
+                )}
+              </For>
+            </select>
+          </Field>
+        </div>
+        <Field
+          label={`Amount (${props.asset})`}
+          error={fieldError()}
+          hint={
+            <Show when={source()}>
+              {(s) => (
+                <button type="button" class="link" title="Use all available" onClick={() => setAmount(s().available[props.asset] ?? "0")}>
+                  avail <Amount value={s().available[props.asset]} />
+                </button>
+              )}
+            </Show>
+          }
+        >
+          <input
+            data-testid="allocate-amount"
+            class="mono"
+            inputmode="decimal"
+            autocomplete="off"
+            placeholder="25000"
+            value={amount()}
+            onInput={(e) => {
+              setAmount(e.currentTarget.value);
+              setFieldError(null);
+            }}
+          />
+        </Field>
+        <Field label="Memo (optional)">
+          <input data-testid="allocate-memo" maxLength={200} value={memo()} onInput={(e) => setMemo(e.currentTarget.value)} />
+        </Field>
+        <button class="primary" type="submit" data-testid="allocate-submit" disabled={command.busy() || !to()}>
+          {command.busy() ? "Allocating…" : "Allocate"}
+        </button>
+        <ErrorNote error={command.error()} testid="allocate-error" />
+        <Show when={done()}>
+          {(d) => (
+            <SuccessNote testid="allocate-result">
+              {moveSummary(d(), props.asset)}
+            </SuccessNote>
+          )}
+        </Show>
+      </form>
+    </Panel>
+  );
+}

@@ -1,0 +1,150 @@
+import { createMemo, createSignal, ErrorBoundary, onCleanup, Show } from "solid-js";
+import { dec, str } from "../../../../core/money.ts";
+import type { ApiError } from "../../api.ts";
+import { api } from "../../auth.ts";
+import { asApiError } from "../../command.ts";
+import { Amount, ErrorNote } from "../../components.tsx";
+import { isZeroAmount } from "../../format.ts";
+import type { Role, WalletsReply } from "../../types.ts";
+import { canAct, flatten } from "../../wallet-tree.ts";
+import { AllocateForm } from "./allocate-form.tsx";
+import { CollectForm } from "./collect-form.tsx";
+import { CreateForms } from "./create-forms.tsx";
+import { RebalanceForm } from "./rebalance-form.tsx";
+import { TreeTable } from "./tree-table.tsx";
+
+/** While money is in transit, look again this often (until live updates arrive over the socket). */
+const IN_TRANSIT_POLL_MS = 1500;
+
+/** The Wallets page: the desk's hierarchy with balances, and the forms that move money. */
+export function WalletsPage(props: { role: Role }) {
+  const [reply, setReply] = createSignal<WalletsReply | null>(null);
+  const [error, setError] = createSignal<ApiError | null>(null);
+  const [loading, setLoading] = createSignal(false);
+  const [updatedAt, setUpdatedAt] = createSignal<Date | null>(null);
+  let poll: ReturnType<typeof setTimeout> | undefined;
+  let disposed = false;
+  let latest = 0;
+
+  async function load() {
+    clearTimeout(poll);
+    const attempt = ++latest;
+    setLoading(true);
+    try {
+      const next = await api.wallets();
+      // A slower, older answer must not overwrite a newer one.
+      if (disposed || attempt !== latest) return;
+      setReply(next);
+      setError(null);
+      setUpdatedAt(new Date());
+      if (!isZeroAmount(next.totals.inTransit)) poll = setTimeout(() => void load(), IN_TRANSIT_POLL_MS);
+    } catch (thrown) {
+      if (!disposed && attempt === latest) setError(asApiError(thrown));
+    } finally {
+      if (attempt === latest) setLoading(false);
+    }
+  }
+  void load();
+  onCleanup(() => {
+    disposed = true;
+    clearTimeout(poll);
+  });
+
+  const refresh = () => void load();
+
+  return (
+    <div class="page" data-testid="wallets-page">
+      <header class="page-head">
+        <div>
+          <h1>Wallets</h1>
+          <p class="sub">Treasury → farms → agents · {reply()?.asset ?? "USD"}</p>
+        </div>
+        <div class="page-tools">
+          <span class="updated" data-testid="wallets-updated">
+            {loading() ? "refreshing…" : updatedAt() ? `updated ${updatedAt()?.toLocaleTimeString()}` : ""}
+          </span>
+          <button type="button" class="small" data-testid="wallets-refresh" onClick={refresh} disabled={loading()}>
+            Refresh
+          </button>
+        </div>
+      </header>
+
+      <Show when={error() && !reply()}>
+        <div class="panel">
+          <div class="panel-body">
+            <ErrorNote error={error()} testid="wallets-error" />
+            <button type="button" onClick={refresh}>
+              Try again
+            </button>
+          </div>
+        </div>
+      </Show>
+
+      <Show when={reply()} fallback={<Show when={!error()}><div class="loading">Loading wallets…</div></Show>}>
+        {(current) => (
+          <ErrorBoundary fallback={(err) => <ErrorNote error={asApiError(err)} />}>
+            <Show when={error()}>
+              <ErrorNote error={error()} testid="wallets-error" />
+            </Show>
+            <Totals reply={current()} />
+            <div class="wallets-layout" classList={{ "read-only": !canAct(props.role) }}>
+              <TreeTable tree={current().tree} asset={current().asset} role={props.role} onChanged={refresh} />
+              <Show when={canAct(props.role)}>
+                <aside class="side" data-testid="wallet-actions">
+                  <AllocateForm tree={current().tree} asset={current().asset} role={props.role} onDone={refresh} />
+                  <CollectForm tree={current().tree} asset={current().asset} role={props.role} onDone={refresh} />
+                  <RebalanceForm tree={current().tree} asset={current().asset} onDone={refresh} />
+                  <CreateForms tree={current().tree} onDone={refresh} />
+                </aside>
+              </Show>
+            </div>
+          </ErrorBoundary>
+        )}
+      </Show>
+    </div>
+  );
+}
+
+function Totals(props: { reply: WalletsReply }) {
+  const summary = createMemo(() => {
+    const asset = props.reply.asset;
+    const nodes = flatten(props.reply.tree).map((row) => row.node);
+    const deployed = nodes
+      .filter((n) => n.kind !== "treasury")
+      .reduce((sum, n) => sum.plus(dec(n.balances[asset] ?? "0")), dec("0"));
+    const active = (kind: string) => nodes.filter((n) => n.kind === kind && n.status === "active").length;
+    return {
+      asset,
+      deployed: str(deployed),
+      treasuryAvailable: props.reply.tree.available[asset] ?? "0",
+      farms: active("farm"),
+      agents: active("agent"),
+    };
+  });
+  return (
+    <div class="totals" data-testid="desk-totals">
+      <div class="stat">
+        <span class="stat-label">Desk balance</span>
+        <Amount value={props.reply.totals.balance} unit={summary().asset} testid="total-balance" />
+      </div>
+      <div class="stat">
+        <span class="stat-label">In transit</span>
+        <Amount value={props.reply.totals.inTransit} unit={summary().asset} testid="total-in-transit" />
+      </div>
+      <div class="stat">
+        <span class="stat-label">Treasury available</span>
+        <Amount value={summary().treasuryAvailable} unit={summary().asset} testid="treasury-available" />
+      </div>
+      <div class="stat">
+        <span class="stat-label">Deployed to farms & agents</span>
+        <Amount value={summary().deployed} unit={summary().asset} testid="total-deployed" />
+      </div>
+      <div class="stat small">
+        <span class="stat-label">Active</span>
+        <span class="stat-count" data-testid="active-counts">
+          {summary().farms} farms · {summary().agents} agents
+        </span>
+      </div>
+    </div>
+  );
+}

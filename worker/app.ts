@@ -1,0 +1,29 @@
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { agentRoutes } from "./http/agents.js";
+import { deskRoutes } from "./http/desk.js";
+import { ApiError, errorBody } from "./http/errors.js";
+import { farmRoutes } from "./http/farms.js";
+import { healthRoutes } from "./http/health.js";
+import { walletRoutes } from "./http/wallets.js";
+import { auth } from "./middleware/auth.js";
+import type { AppEnv } from "./types.js";
+
+/** The API: every route under /api (the dashboard's static assets take every other path). */
+export const app = new Hono<AppEnv>().basePath("/api");
+
+app.route("/health", healthRoutes);
+app.use("*", auth());
+app.route("/wallets", walletRoutes);
+app.route("/farms", farmRoutes);
+app.route("/agents", agentRoutes);
+app.route("/", deskRoutes);
+
+app.notFound((c) => c.json(errorBody("not_found", `no route ${c.req.method} ${c.req.path}`), 404));
+
+app.onError((err, c) => {
+  if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
+  if (err instanceof HTTPException) return c.json(errorBody("http_error", err.message), err.status);
+  console.error("cival: unhandled error", err);
+  return c.json(errorBody("internal", "the desk failed to answer; the request may be retried with the same Idempotency-Key"), 500);
+});

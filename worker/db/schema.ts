@@ -1,0 +1,87 @@
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/**
+ * D1 holds the desk's history. Durable Objects own live state; every row here is written by
+ * one object, in batches, keyed by a natural key so that a replayed write changes nothing.
+ * Money is TEXT (decimal strings), never REAL.
+ */
+
+export const wallets = sqliteTable("wallets", {
+  id: text("id").primaryKey(),
+  kind: text("kind", { enum: ["treasury", "farm", "agent"] }).notNull(),
+  name: text("name").notNull(),
+  parent: text("parent"),
+  status: text("status", { enum: ["active", "archived"] }).notNull(),
+  strategy: text("strategy"),
+  role: text("role"),
+  createdAtMs: integer("created_at_ms").notNull(),
+  updatedAtMs: integer("updated_at_ms").notNull(),
+});
+
+export const transfers = sqliteTable(
+  "transfers",
+  {
+    id: text("id").primaryKey(),
+    fromWallet: text("from_wallet").notNull(),
+    toWallet: text("to_wallet").notNull(),
+    asset: text("asset").notNull(),
+    amount: text("amount").notNull(),
+    forwardTo: text("forward_to"),
+    state: text("state", { enum: ["pending", "delivered", "rejected"] }).notNull(),
+    code: text("code"),
+    message: text("message"),
+    attempts: integer("attempts").notNull(),
+    memo: text("memo"),
+    /** Bumped on every change by the sender; an older version never overwrites a newer one. */
+    version: integer("version").notNull(),
+    createdAtMs: integer("created_at_ms").notNull(),
+    updatedAtMs: integer("updated_at_ms").notNull(),
+  },
+  (t) => [index("transfers_from_idx").on(t.fromWallet, t.createdAtMs), index("transfers_to_idx").on(t.toWallet, t.createdAtMs)],
+);
+
+/** One journal entry of one wallet; `seq` numbers a wallet's entries from 1. */
+export const journalEntries = sqliteTable(
+  "journal_entries",
+  {
+    walletId: text("wallet_id").notNull(),
+    seq: integer("seq").notNull(),
+    kind: text("kind").notNull(),
+    ref: text("ref").notNull(),
+    counterparty: text("counterparty"),
+    asset: text("asset").notNull(),
+    /** The entry's change to the wallet's cash (signed decimal string). */
+    cashDelta: text("cash_delta").notNull(),
+    atMs: integer("at_ms").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.walletId, t.seq] })],
+);
+
+export const journalLines = sqliteTable(
+  "journal_lines",
+  {
+    walletId: text("wallet_id").notNull(),
+    seq: integer("seq").notNull(),
+    lineNo: integer("line_no").notNull(),
+    account: text("account").notNull(),
+    asset: text("asset").notNull(),
+    amount: text("amount").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.walletId, t.seq, t.lineNo] })],
+);
+
+/** The first answer to each Idempotency-Key, replayed to every repeat of the request. */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    principal: text("principal").notNull(),
+    key: text("key").notNull(),
+    method: text("method").notNull(),
+    path: text("path").notNull(),
+    requestHash: text("request_hash").notNull(),
+    status: integer("status").notNull(),
+    response: text("response").notNull(),
+    createdAtMs: integer("created_at_ms").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.principal, t.key] })],
+);

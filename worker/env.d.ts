@@ -1,0 +1,9 @@
+// Secrets are not in wrangler.toml, so `wrangler types` cannot see them: declared here.
+interface CivalSecrets {
+  /** HS256 secret for API tokens. Without it the API answers 503: never open. */
+  JWT_SECRET?: string;
+}
+interface Env extends CivalSecrets {}
+declare namespace Cloudflare {
+  interface Env extends CivalSecrets {}
+}

@@ -1,0 +1,66 @@
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
+
+/** An expected failure with the status and code a client sees: `{ error: { code, message, details } }`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** Where each refusal the domain can give lands in HTTP; the one place that decides it. */
+const REFUSAL_STATUS: Record<string, ContentfulStatusCode> = {
+  unknown_wallet: 404,
+  wallet_exists: 409,
+  transfer_id_conflict: 409,
+  idempotency_key_reused: 422,
+  insufficient_funds: 422,
+  zero_amount: 422,
+  wallet_archived: 422,
+  overseer_holds_no_capital: 422,
+  not_member: 422,
+  invalid_route: 422,
+  same_wallet: 422,
+  wallet_not_initialised: 409,
+};
+
+/** An ApiError for a refusal code the domain returned. */
+export function refusal(code: string, message: string, details?: unknown): ApiError {
+  return new ApiError(REFUSAL_STATUS[code] ?? 422, code, message, details);
+}
+
+/** Parses input with a zod schema; bad input is a 400 that names every problem. */
+export function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+    const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
+    throw new ApiError(400, "invalid_request", `invalid ${what}: ${summary}`, { issues });
+  }
+  return result.data;
+}
+
+/** Reads a JSON body; a missing or malformed one is a 400, never a 500. */
+export async function jsonBody(c: Context): Promise<unknown> {
+  const type = c.req.header("Content-Type") ?? "";
+  const text = await c.req.text();
+  if (text.trim() === "") return {};
+  if (!type.toLowerCase().includes("application/json")) {
+    throw new ApiError(415, "unsupported_media_type", "send the body as application/json");
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ApiError(400, "invalid_json", "the body is not valid JSON");
+  }
+}
+
+export function errorBody(code: string, message: string, details?: unknown) {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}

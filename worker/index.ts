@@ -1,0 +1,9 @@
+import { app } from "./app.js";
+
+export { AgentWallet } from "../durable-objects/agent-wallet.js";
+export { MasterWallet } from "../durable-objects/master-wallet.js";
+export { StrategyFarm } from "../durable-objects/strategy-farm.js";
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Env>;
