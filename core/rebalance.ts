@@ -74,8 +74,8 @@ export function planRebalance(
   members.forEach((m, i) => {
     const target = targets[i]?.target ?? ZERO;
     const diff = target.minus(m.available);
-    if (diff.isNegative()) collections.push({ from: m.id, to: farmId, amount: diff.neg() });
-    else if (diff.isPositive()) allocations.push({ from: farmId, to: m.id, amount: diff });
+    if (diff.lt(0)) collections.push({ from: m.id, to: farmId, amount: diff.neg() });
+    else if (diff.gt(0)) allocations.push({ from: farmId, to: m.id, amount: diff });
   });
   return { total, targets, moves: [...collections, ...allocations] };
 }

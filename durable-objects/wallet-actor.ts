@@ -454,7 +454,7 @@ export abstract class WalletActor extends DurableObject<Env> {
   /** Writes queued history to D1; on failure it stays queued and the alarm tries again. */
   protected async flushHistory(): Promise<void> {
     if (this.#flushing) return this.#flushing;
-    this.#flushing = (async () => {
+    const run = async () => {
       try {
         for (;;) {
           const rows = this.sql.exec<{ id: number; record: string }>(`SELECT id, record FROM history_queue ORDER BY id LIMIT ?`, HISTORY_BATCH_ROWS).toArray();
@@ -465,12 +465,15 @@ export abstract class WalletActor extends DurableObject<Env> {
         }
       } catch (err) {
         console.warn(`cival: history flush of ${this.record?.id ?? "?"} failed, will retry`, err);
-      } finally {
-        this.#flushing = null;
-        this.armAlarm();
       }
-    })();
-    return this.#flushing;
+    };
+    // Cleared in a later microtask, never before the assignment (a flush with nothing to do finishes synchronously).
+    const flushing = run().finally(() => {
+      this.#flushing = null;
+      this.armAlarm();
+    });
+    this.#flushing = flushing;
+    return flushing;
   }
 
   /** Sets the one alarm to the earliest pending work, or deletes it when there is none. */
