@@ -90,6 +90,8 @@ export abstract class WalletActor extends DurableObject<Env> {
   protected readonly balances = new Balances();
   protected record: WalletRecord | null = null;
   #flushing: Promise<void> | null = null;
+  /** When the alarm was last set for: an alarm run early (tests, a platform retry) still does the work it was set for. */
+  #armedDueMs = 0;
   /** Set by tests (through runInDurableObject) to make the protocol fail at a given point. */
   faultHook: ((point: FaultPoint) => void) | null = null;
 
@@ -484,17 +486,21 @@ export abstract class WalletActor extends DurableObject<Env> {
     const extra = this.nextDueMs();
     if (extra !== null) due = Math.min(due ?? Infinity, extra);
     if (due === null) void this.ctx.storage.deleteAlarm();
-    else void this.ctx.storage.setAlarm(due);
+    else {
+      this.#armedDueMs = due;
+      void this.ctx.storage.setAlarm(due);
+    }
   }
 
   /** Retries due deliveries and history; safe to run twice (at-least-once alarms). */
   override async alarm(): Promise<void> {
     try {
       const nowMs = Date.now();
+      const horizonMs = Math.max(nowMs, this.#armedDueMs);
       const due = this.sql
         .exec<{ transfer_id: string }>(
           `SELECT transfer_id FROM outbox WHERE state = 'pending' AND next_attempt_ms <= ? ORDER BY next_attempt_ms LIMIT ?`,
-          nowMs,
+          horizonMs,
           DELIVERIES_PER_ALARM,
         )
         .toArray();
