@@ -1,4 +1,4 @@
-import { type Asset, type Decimal, ZERO, toScale } from "./money.js";
+import { type Asset, Decimal, ZERO, toScale } from "./money.js";
 
 export type RebalanceMode = "equal" | "performance";
 
@@ -34,11 +34,14 @@ export const MAX_PERFORMANCE_WEIGHT = 3;
  * Weight of an agent in performance mode: 1 + its return on capital, clamped to
  * [0, MAX_PERFORMANCE_WEIGHT]. An agent with no track record weighs 1, like an average one.
  */
-export function performanceWeight(record: TrackRecord | null): number {
-  if (!record || record.capital.lte(0)) return 1;
-  const r = record.pnl.div(record.capital).toNumber();
-  return Math.min(MAX_PERFORMANCE_WEIGHT, Math.max(0, 1 + r));
+export function performanceWeight(record: TrackRecord | null): Decimal {
+  if (!record || record.capital.lte(0)) return ONE;
+  return Decimal.min(MAX_PERFORMANCE_WEIGHT, Decimal.max(0, ONE.plus(record.pnl.div(record.capital))));
 }
+
+const ONE = new Decimal(1);
+/** Shares are computed to 120 digits, far past the 18 decimals a target keeps. */
+const DecimalWide = Decimal.clone({ precision: 120, rounding: Decimal.ROUND_HALF_EVEN });
 
 /**
  * Plans a farm's rebalance: the farm's available cash plus its agents' available cash is spread
@@ -56,18 +59,26 @@ export function planRebalance(
   for (const m of members) total = total.plus(m.available);
   if (members.length === 0) return { total, targets: [], moves: [] };
 
-  let weights = members.map((m) => (mode === "performance" ? performanceWeight(m.trackRecord) : 1));
-  let weightSum = weights.reduce((a, b) => a + b, 0);
-  if (weightSum <= 0) {
-    weights = members.map(() => 1);
-    weightSum = members.length;
+  let weights = members.map((m) => (mode === "performance" ? performanceWeight(m.trackRecord) : ONE));
+  let weightSum = weights.reduce((a, b) => a.plus(b), ZERO);
+  if (weightSum.lte(0)) {
+    weights = members.map(() => ONE);
+    weightSum = new Decimal(members.length);
   }
 
-  const targets = members.map((m, i) => ({
-    id: m.id,
-    weight: weights[i] ?? 0,
-    target: toScale(total.times(weights[i] ?? 0).div(weightSum), asset),
-  }));
+  const wideTotal = new DecimalWide(total.toFixed());
+  const wideSum = new DecimalWide(weightSum.toFixed());
+  const targets = members.map((m, i) => {
+    const weight = weights[i] ?? ZERO;
+    const share = wideTotal.times(weight.toFixed()).div(wideSum);
+    return { id: m.id, weight: weight.toNumber(), target: toScale(new Decimal(share.toFixed()), asset) };
+  });
+  // Rounding far below the last decimal could still lift the sum a unit past the total: take it from the largest.
+  const excess = targets.reduce((sum, t) => sum.plus(t.target), ZERO).minus(total);
+  if (excess.gt(0)) {
+    const largest = targets.reduce((a, b) => (b.target.gt(a.target) ? b : a));
+    largest.target = largest.target.minus(excess);
+  }
 
   const collections: RebalanceMove[] = [];
   const allocations: RebalanceMove[] = [];

@@ -56,21 +56,29 @@ export function SuccessNote(props: { children: JSX.Element; testid?: string }) {
   );
 }
 
-/** A labelled form row. */
-export function Field(props: { label: string; hint?: JSX.Element; error?: string | null; children: JSX.Element }) {
+/** A labelled form row; the hint sits outside the <label> so clicking the label focuses the input. */
+export function Field(props: {
+  label: string;
+  hint?: JSX.Element;
+  error?: string | null;
+  errorTestid?: string;
+  children: JSX.Element;
+}) {
   return (
-    <label class="field" classList={{ invalid: !!props.error }}>
-      <span class="field-label">
-        {props.label}
-        <Show when={props.hint}>
-          <span class="field-hint">{props.hint}</span>
-        </Show>
-      </span>
-      {props.children}
-      <Show when={props.error}>
-        <span class="field-error">{props.error}</span>
+    <div class="field" classList={{ invalid: !!props.error }}>
+      <label class="field-control">
+        <span class="field-label">{props.label}</span>
+        {props.children}
+      </label>
+      <Show when={props.hint}>
+        <span class="field-hint">{props.hint}</span>
       </Show>
-    </label>
+      <Show when={props.error}>
+        <span class="field-error" data-testid={props.errorTestid}>
+          {props.error}
+        </span>
+      </Show>
+    </div>
   );
 }
 

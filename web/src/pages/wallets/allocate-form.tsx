@@ -1,28 +1,14 @@
-import { createEffect, createMemo, createSignal, For, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, Show, untrack } from "solid-js";
 import { api } from "../../auth.ts";
 import { createCommand } from "../../command.ts";
 import { Amount, ErrorNote, Field, Panel, SuccessNote } from "../../components.tsx";
 import type { Move, Role, WalletNode } from "../../types.ts";
 import { amountError, normalizeAmount } from "../../validate.ts";
-import { flatten, isAdmin, routes } from "../../wallet-tree.ts";
-import { moveSummary, type WalletOption } from "./options.ts";
+import { keepValid, moveOptions, moveSummary } from "./options.ts";
 
 /** Allocate: move capital down the tree (treasury → farm or agent, farm → its agent). */
 export function AllocateForm(props: { tree: WalletNode; role: Role; asset: string; onDone: () => void }) {
-  const nodes = createMemo(() => flatten(props.tree).map((row) => row.node));
-  const rules = createMemo(() => routes(props.tree));
-
-  const sources = createMemo<WalletOption[]>(() =>
-    nodes()
-      .filter((n) => (n.kind === "treasury" || n.kind === "farm") && n.status === "active")
-      .map((n) => ({
-        id: n.id,
-        label: n.kind === "treasury" ? "Treasury" : n.name,
-        disabled: n.kind === "treasury" && !isAdmin(props.role),
-        note: n.kind === "treasury" && !isAdmin(props.role) ? "admin" : undefined,
-      })),
-  );
-
+  const options = createMemo(() => moveOptions(props.tree, props.role));
   const [from, setFrom] = createSignal("");
   const [to, setTo] = createSignal("");
   const [amount, setAmount] = createSignal("");
@@ -30,28 +16,13 @@ export function AllocateForm(props: { tree: WalletNode; role: Role; asset: strin
   const [fieldError, setFieldError] = createSignal<string | null>(null);
   const [done, setDone] = createSignal<Move | null>(null);
 
-  const targets = createMemo<WalletOption[]>(() =>
-    nodes()
-      .filter((n) => n.kind !== "treasury")
-      .flatMap((n) => {
-        const plan = rules().allocation(from(), n.id);
-        if (!plan.ok) return [];
-        const adminOnly = plan.plan.touchesTreasury && !isAdmin(props.role);
-        return [{ id: n.id, label: n.kind === "agent" ? `\u00a0\u00a0↳ ${n.name}` : n.name, disabled: adminOnly, note: adminOnly ? "admin" : undefined }];
-      }),
-  );
-
+  const sources = createMemo(() => options().allocationSources());
+  const targets = createMemo(() => options().allocationTargets(from()));
   // Keep the selections valid as the tree and the role change.
-  createEffect(() => {
-    const enabled = sources().filter((o) => !o.disabled);
-    if (!enabled.some((o) => o.id === from())) setFrom(enabled[0]?.id ?? "");
-  });
-  createEffect(() => {
-    const enabled = targets().filter((o) => !o.disabled);
-    if (!enabled.some((o) => o.id === to())) setTo(enabled[0]?.id ?? "");
-  });
+  createEffect(() => setFrom(keepValid(sources(), untrack(from))));
+  createEffect(() => setTo(keepValid(targets(), untrack(to))));
 
-  const source = () => rules().get(from());
+  const source = () => options().rules.get(from());
   const command = createCommand((body: { from: string; to: string; amount: string; memo?: string }, key: string) =>
     api.allocate(body, { idempotencyKey: key }),
   );
@@ -78,10 +49,10 @@ export function AllocateForm(props: { tree: WalletNode; role: Role; asset: strin
       <form class="form" onSubmit={submit} data-testid="allocate-form" novalidate>
         <div class="row2">
           <Field label="From">
-            <select data-testid="allocate-from" value={from()} onChange={(e) => setFrom(e.currentTarget.value)}>
+            <select data-testid="allocate-from" onChange={(e) => setFrom(e.currentTarget.value)}>
               <For each={sources()}>
                 {(o) => (
-                  <option value={o.id} disabled={o.disabled}>
+                  <option value={o.id} disabled={o.disabled} selected={o.id === from()}>
                     {o.label}
                     {o.note ? ` (${o.note})` : ""}
                   </option>
@@ -90,10 +61,10 @@ export function AllocateForm(props: { tree: WalletNode; role: Role; asset: strin
             </select>
           </Field>
           <Field label="To">
-            <select data-testid="allocate-to" value={to()} onChange={(e) => setTo(e.currentTarget.value)}>
+            <select data-testid="allocate-to" onChange={(e) => setTo(e.currentTarget.value)}>
               <For each={targets()} fallback={<option value="">no eligible wallet</option>}>
                 {(o) => (
-                  <option value={o.id} disabled={o.disabled}>
+                  <option value={o.id} disabled={o.disabled} selected={o.id === to()}>
                     {o.label}
                     {o.note ? ` (${o.note})` : ""}
                   </option>
@@ -105,6 +76,7 @@ export function AllocateForm(props: { tree: WalletNode; role: Role; asset: strin
         <Field
           label={`Amount (${props.asset})`}
           error={fieldError()}
+          errorTestid="allocate-field-error"
           hint={
             <Show when={source()}>
               {(s) => (

@@ -51,12 +51,14 @@ function CreateFarm(props: { onDone: () => void }) {
     <form class="form" onSubmit={submit} data-testid="create-farm-form" novalidate>
       <div class="subhead">Farm</div>
       <div class="row2">
-        <Field label="Name" error={fieldError()}>
+        <Field label="Name" error={fieldError()} errorTestid="create-farm-field-error">
           <input data-testid="create-farm-name" value={name()} placeholder="Trend Desk" onInput={(e) => setName(e.currentTarget.value)} />
         </Field>
         <Field label="Strategy">
-          <select data-testid="create-farm-strategy" value={strategy()} onChange={(e) => setStrategy(e.currentTarget.value as Strategy)}>
-            <For each={STRATEGIES}>{(s) => <option value={s}>{s}</option>}</For>
+          <select data-testid="create-farm-strategy" onChange={(e) => setStrategy(e.currentTarget.value as Strategy)}>
+            <For each={STRATEGIES}>{(s) => <option value={s} selected={s === strategy()}>
+                  {s}
+                </option>}</For>
           </select>
         </Field>
       </div>
@@ -117,13 +119,17 @@ function CreateAgent(props: { tree: WalletNode; onDone: () => void }) {
     <form class="form" onSubmit={submit} data-testid="create-agent-form" novalidate>
       <div class="subhead">Agent</div>
       <div class="row2">
-        <Field label="Name" error={fieldError()}>
+        <Field label="Name" error={fieldError()} errorTestid="create-agent-field-error">
           <input data-testid="create-agent-name" value={name()} placeholder="Tara Trend" onInput={(e) => setName(e.currentTarget.value)} />
         </Field>
         <Field label="Farm">
-          <select data-testid="create-agent-farm" value={farm()} onChange={(e) => setFarm(e.currentTarget.value)}>
+          <select data-testid="create-agent-farm" onChange={(e) => setFarm(e.currentTarget.value)}>
             <For each={farms()} fallback={<option value="">no active farm</option>}>
-              {(f) => <option value={f.id}>{f.name}</option>}
+              {(f) => (
+                <option value={f.id} selected={f.id === farm()}>
+                  {f.name}
+                </option>
+              )}
             </For>
           </select>
         </Field>

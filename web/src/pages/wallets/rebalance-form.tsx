@@ -45,14 +45,20 @@ export function RebalanceForm(props: { tree: WalletNode; asset: string; onDone: 
     <Panel title="Rebalance" testid="rebalance-panel">
       <form class="form" onSubmit={submit} data-testid="rebalance-form" novalidate>
         <div class="row2">
-          <Field label="Farm" error={fieldError()}>
-            <select data-testid="rebalance-farm" value={farm()} onChange={(e) => setFarm(e.currentTarget.value)}>
+          <Field label="Farm" error={fieldError()}
+          errorTestid="rebalance-field-error">
+            <select data-testid="rebalance-farm" onChange={(e) => setFarm(e.currentTarget.value)}>
               <For each={farms()} fallback={<option value="">no active farm</option>}>
-                {(f) => <option value={f.id}>{f.name}</option>}
+                {(f) => (
+                  <option value={f.id} selected={f.id === farm()}>
+                    {f.name}
+                  </option>
+                )}
               </For>
             </select>
           </Field>
-          <Field label="Mode">
+          <div class="field">
+            <span class="field-label">Mode</span>
             <div class="segmented" role="radiogroup" data-testid="rebalance-mode">
               <For each={["equal", "performance"] as const}>
                 {(m) => (
@@ -69,7 +75,7 @@ export function RebalanceForm(props: { tree: WalletNode; asset: string; onDone: 
                 )}
               </For>
             </div>
-          </Field>
+          </div>
         </div>
         <button class="primary" type="submit" data-testid="rebalance-submit" disabled={command.busy() || !farm()}>
           {command.busy() ? "Rebalancing…" : "Rebalance"}

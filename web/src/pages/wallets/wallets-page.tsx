@@ -57,7 +57,12 @@ export function WalletsPage(props: { role: Role }) {
       <header class="page-head">
         <div>
           <h1>Wallets</h1>
-          <p class="sub">Treasury → farms → agents · {reply()?.asset ?? "USD"}</p>
+          <p class="sub">
+            Treasury → farms → agents · {reply()?.asset ?? "USD"}
+            <Show when={!canAct(props.role)}>
+              <span class="read-only-tag" data-testid="read-only">read only</span>
+            </Show>
+          </p>
         </div>
         <div class="page-tools">
           <span class="updated" data-testid="wallets-updated">

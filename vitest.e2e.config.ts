@@ -1,0 +1,31 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * Node-side tests: the dashboard's pure modules, and the browser tests, which drive Chromium
+ * against a real `wrangler dev` started by the e2e project's global setup.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "web",
+          include: ["web/src/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.e2e.test.ts"],
+          environment: "node",
+          globalSetup: ["test/e2e/global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // One desk, one browser: files run one after another against the same server.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

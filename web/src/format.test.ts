@@ -1,0 +1,38 @@
+import { describe, expect, test } from "vitest";
+import { amountParts, formatAmount, isZeroAmount } from "./format.ts";
+
+describe("formatAmount", () => {
+  test.each([
+    ["0", "0.00"],
+    ["5", "5.00"],
+    ["1000", "1,000.00"],
+    ["400000", "400,000.00"],
+    ["1000000", "1,000,000.00"],
+    ["1234567.5", "1,234,567.50"],
+    ["0.5", "0.50"],
+    ["0.125", "0.125"],
+    ["2500.1250", "2,500.125"],
+    ["-1500.25", "-1,500.25"],
+    ["-0", "0.00"],
+    ["007", "7.00"],
+    // Beyond what a float holds exactly: the string is formatted, never a number.
+    ["123456789012345678901234567890.123456789012345678", "123,456,789,012,345,678,901,234,567,890.123456789012345678"],
+    ["not a number", "not a number"],
+  ])("when the amount is %s then it shows %s", (value, shown) => {
+    expect(formatAmount(value)).toBe(shown);
+  });
+
+  test("when an amount has more than two decimals then the extra digits are split off for dimming", () => {
+    expect(amountParts("66250.0625")).toEqual({ sign: "", whole: "66,250", cents: "06", rest: "25" });
+  });
+
+  test.each([
+    ["0", true],
+    ["0.000", true],
+    ["-0", true],
+    ["0.01", false],
+    ["100", false],
+  ])("when the amount is %s then isZeroAmount is %s", (value, zero) => {
+    expect(isZeroAmount(value)).toBe(zero);
+  });
+});
