@@ -9,7 +9,12 @@ export default defineConfig(async () => {
         remoteBindings: false,
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations, JWT_SECRET: "test-secret-of-at-least-32-characters!!" },
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            JWT_SECRET: "test-secret-of-at-least-32-characters!!",
+            CIVAL_PROPERTY_RUNS: process.env.CIVAL_PROPERTY_RUNS ?? "1000",
+            CIVAL_PROPERTY_SEED: process.env.CIVAL_PROPERTY_SEED ?? "20261124",
+          },
         },
       }),
     ],

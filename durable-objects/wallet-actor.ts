@@ -453,6 +453,11 @@ export abstract class WalletActor extends DurableObject<Env> {
     return this.sql.exec<OutboxRow>(`SELECT * FROM outbox WHERE state = 'pending' ORDER BY created_ms`).toArray().map((r) => this.view(r));
   }
 
+  /** Cash and the pending transfers, in one read (tests and reconciliation take the desk's picture with it). */
+  async inspect(): Promise<{ cash: string; pending: TransferView[] }> {
+    return { cash: str(this.balances.get(CASH, "USD")), pending: await this.pendingTransfers() };
+  }
+
   /** Writes queued history to D1; on failure it stays queued and the alarm tries again. */
   protected async flushHistory(): Promise<void> {
     if (this.#flushing) return this.#flushing;
