@@ -95,6 +95,12 @@ describe("malformed input", () => {
     expect(res.body.error.code).toBe("invalid_idempotency_key");
   });
 
+  it("when the body is huge then it is a 413 before anything is read", async () => {
+    const res = await api("POST", "/api/wallets/allocations", { body: { to: "farm:momentum", amount: "1", memo: "x".repeat(70_000) } });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe("body_too_large");
+  });
+
   it("when an unknown route is called then it is a JSON 404", async () => {
     const res = await api("GET", "/api/nothing-here");
     expect(res.status).toBe(404);

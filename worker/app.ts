@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { agentRoutes } from "./http/agents.js";
 import { deskRoutes } from "./http/desk.js";
@@ -12,7 +13,19 @@ import type { AppEnv } from "./types.js";
 /** The API: every route under /api (the dashboard's static assets take every other path). */
 export const app = new Hono<AppEnv>().basePath("/api");
 
+/** No request body the API takes comes near this; a larger one is refused before it is read. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
 app.route("/health", healthRoutes);
+app.use(
+  "*",
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError(413, "body_too_large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+    },
+  }),
+);
 app.use("*", auth());
 app.route("/wallets", walletRoutes);
 app.route("/farms", farmRoutes);

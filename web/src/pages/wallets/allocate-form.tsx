@@ -1,10 +1,11 @@
-import { createEffect, createMemo, createSignal, For, Show, untrack } from "solid-js";
+import { createEffect, createMemo, createSignal, Show, untrack } from "solid-js";
 import { api } from "../../auth.ts";
 import { createCommand } from "../../command.ts";
 import { Amount, ErrorNote, Field, Panel, SuccessNote } from "../../components.tsx";
 import type { Move, Role, WalletNode } from "../../types.ts";
 import { amountError, normalizeAmount } from "../../validate.ts";
 import { keepValid, moveOptions, moveSummary } from "./options.ts";
+import { WalletSelect } from "./wallet-select.tsx";
 
 /** Allocate: move capital down the tree (treasury → farm or agent, farm → its agent). */
 export function AllocateForm(props: { tree: WalletNode; role: Role; asset: string; onDone: () => void }) {
@@ -49,28 +50,10 @@ export function AllocateForm(props: { tree: WalletNode; role: Role; asset: strin
       <form class="form" onSubmit={submit} data-testid="allocate-form" novalidate>
         <div class="row2">
           <Field label="From">
-            <select data-testid="allocate-from" onChange={(e) => setFrom(e.currentTarget.value)}>
-              <For each={sources()}>
-                {(o) => (
-                  <option value={o.id} disabled={o.disabled} selected={o.id === from()}>
-                    {o.label}
-                    {o.note ? ` (${o.note})` : ""}
-                  </option>
-                )}
-              </For>
-            </select>
+            <WalletSelect testid="allocate-from" options={sources()} value={from()} onChange={setFrom} empty="no wallet" />
           </Field>
           <Field label="To">
-            <select data-testid="allocate-to" onChange={(e) => setTo(e.currentTarget.value)}>
-              <For each={targets()} fallback={<option value="">no eligible wallet</option>}>
-                {(o) => (
-                  <option value={o.id} disabled={o.disabled} selected={o.id === to()}>
-                    {o.label}
-                    {o.note ? ` (${o.note})` : ""}
-                  </option>
-                )}
-              </For>
-            </select>
+            <WalletSelect testid="allocate-to" options={targets()} value={to()} onChange={setTo} empty="no eligible wallet" />
           </Field>
         </div>
         <Field

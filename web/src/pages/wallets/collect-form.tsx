@@ -1,10 +1,11 @@
-import { createEffect, createMemo, createSignal, For, Show, untrack } from "solid-js";
+import { createEffect, createMemo, createSignal, Show, untrack } from "solid-js";
 import { api } from "../../auth.ts";
 import { createCommand } from "../../command.ts";
 import { Amount, ErrorNote, Field, Panel, SuccessNote } from "../../components.tsx";
 import type { Move, Role, WalletNode } from "../../types.ts";
 import { amountError, normalizeAmount } from "../../validate.ts";
 import { keepValid, moveOptions, moveSummary } from "./options.ts";
+import { WalletSelect } from "./wallet-select.tsx";
 
 /** Collect: bring capital up the tree (agent → its farm or the treasury, farm → treasury). */
 export function CollectForm(props: { tree: WalletNode; role: Role; asset: string; onDone: () => void }) {
@@ -46,28 +47,10 @@ export function CollectForm(props: { tree: WalletNode; role: Role; asset: string
       <form class="form" onSubmit={submit} data-testid="collect-form" novalidate>
         <div class="row2">
           <Field label="From">
-            <select data-testid="collect-from" onChange={(e) => setFrom(e.currentTarget.value)}>
-              <For each={sources()} fallback={<option value="">no wallet</option>}>
-                {(o) => (
-                  <option value={o.id} disabled={o.disabled} selected={o.id === from()}>
-                    {o.label}
-                    {o.note ? ` (${o.note})` : ""}
-                  </option>
-                )}
-              </For>
-            </select>
+            <WalletSelect testid="collect-from" options={sources()} value={from()} onChange={setFrom} empty="no wallet" />
           </Field>
           <Field label="To">
-            <select data-testid="collect-to" onChange={(e) => setTo(e.currentTarget.value)}>
-              <For each={targets()}>
-                {(o) => (
-                  <option value={o.id} disabled={o.disabled} selected={o.id === to()}>
-                    {o.label}
-                    {o.note ? ` (${o.note})` : ""}
-                  </option>
-                )}
-              </For>
-            </select>
+            <WalletSelect testid="collect-to" options={targets()} value={to()} onChange={setTo} empty="no wallet" />
           </Field>
         </div>
         <Field
