@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AMOUNT_PATTERN, ASSETS, Decimal, MAX_SCALE } from "./money.js";
+import { THREAD_PATTERN, TOPIC_PATTERN } from "./events.js";
 import { SLUG_PATTERN, WALLET_ID_PATTERN } from "./wallets.js";
 
 /** Request schemas shared by the API and the dashboard. */
@@ -92,3 +93,37 @@ export const idempotencyKeySchema = z
   .min(1)
   .max(200)
   .regex(/^[\x21-\x7e]+$/, "Idempotency-Key is 1-200 visible ASCII characters");
+
+const topicSchema = z.string().regex(TOPIC_PATTERN, "a topic is desk, treasury, risk, farm:<id>, agent:<id>, venue:<id> or market:<venue>:<BASE-QUOTE>");
+
+/** A comma-separated list of 1 to 10 topics. */
+export const topicsParamSchema = z
+  .string()
+  .default("desk")
+  .transform((s) => [...new Set(s.split(",").map((t) => t.trim()).filter(Boolean))])
+  .pipe(z.array(topicSchema).min(1, "name at least one topic").max(10, "at most 10 topics per subscription"));
+
+export const seqSchema = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const eventsSocketQuerySchema = z.strictObject({
+  topics: topicsParamSchema,
+  since: seqSchema.optional(),
+  /** For clients that cannot send a subprotocol; browsers use `bearer.<token>` as a subprotocol. */
+  token: z.string().max(4096).optional(),
+});
+
+export const eventsHistoryQuerySchema = z.strictObject({
+  topics: topicsParamSchema,
+  since: seqSchema.default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
+/** What a standard AG-UI client may put in `forwardedProps` to bound its run. */
+export const aguiForwardedPropsSchema = z
+  .object({
+    maxEvents: z.number().int().min(0).max(100_000).default(1_000),
+    maxDurationMs: z.number().int().min(0).max(600_000).default(60_000),
+  })
+  .catchall(z.unknown());
+
+export const threadSchema = z.string().regex(THREAD_PATTERN, "threadId names a thread: treasury, risk, coordinator, farm:<id>, agent:<id> or venue:<id>");

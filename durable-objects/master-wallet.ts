@@ -1,4 +1,5 @@
 import { DEMO_CAPITAL_USD, DEMO_FARMS, DEMO_OVERSEER, demoAllocations } from "../core/demo.js";
+import { custom } from "../core/events.js";
 import { depositEntry } from "../core/ledger.js";
 import { dec, str } from "../core/money.js";
 import type { ReceiveRequest, SendResult, TransferView } from "../core/transfers.js";
@@ -90,7 +91,7 @@ export class MasterWallet extends WalletActor {
     try {
       await this.propagate(record);
     } finally {
-      await this.flushHistory();
+      await this.drain();
     }
     return record;
   }
@@ -170,7 +171,7 @@ export class MasterWallet extends WalletActor {
     this.tx(() => this.writeDirectory(record, true));
     if (record.parent && record.parent !== TREASURY) await farmStub(this.env, record.parent).syncMember(record);
     const sent: SendResult | null = await agentStub(this.env, id).archive(record, commandId);
-    await this.flushHistory();
+    await this.drain();
     return { ok: true, value: { wallet: record, returned: sent?.ok ? sent.transfer : null } };
   }
 
@@ -185,7 +186,7 @@ export class MasterWallet extends WalletActor {
       for (const a of agents) this.writeDirectory(a, true);
     });
     const result = await farmStub(this.env, id).archive(record, agents, commandId);
-    await this.flushHistory();
+    await this.drain();
     return { ok: true, value: { wallet: record, ...result } };
   }
 
@@ -198,7 +199,10 @@ export class MasterWallet extends WalletActor {
     const nowMs = Date.now();
     this.tx(() => {
       const deposited = this.sql.exec(`SELECT 1 FROM journal WHERE kind = 'deposit' AND ref = 'seed:capital'`).toArray().length > 0;
-      if (!deposited) this.post(depositEntry("seed:capital", "USD", dec(DEMO_CAPITAL_USD)), nowMs);
+      if (!deposited) {
+        this.post(depositEntry("seed:capital", "USD", dec(DEMO_CAPITAL_USD)), nowMs);
+        this.emit("deposit:seed:capital", [custom("cival.deposit", { ref: "seed:capital", asset: "USD", amount: DEMO_CAPITAL_USD }, nowMs)], nowMs);
+      }
     });
     for (const farm of DEMO_FARMS) {
       await this.createFarm(farm.slug, farm.name, farm.strategy);
@@ -219,7 +223,7 @@ export class MasterWallet extends WalletActor {
       transfers.push(sent.transfer);
     }
     this.tx(() => this.saveCommandResult("seed:demo", true));
-    await this.flushHistory();
+    await this.drain();
     return { seeded: true, transfers };
   }
 }

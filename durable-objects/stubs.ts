@@ -1,5 +1,6 @@
 import { walletKind } from "../core/wallets.js";
 import type { AgentWallet } from "./agent-wallet.js";
+import type { EventHub } from "./event-hub.js";
 import type { MasterWallet } from "./master-wallet.js";
 import type { StrategyFarm } from "./strategy-farm.js";
 
@@ -26,4 +27,9 @@ export function walletStub(env: Env, walletId: string): DurableObjectStub<Master
     case "agent":
       return agentStub(env, walletId);
   }
+}
+
+/** The desk's event hub. */
+export function hubStub(env: Env): DurableObjectStub<EventHub> {
+  return env.EVENT_HUB.get(env.EVENT_HUB.idFromName("desk"));
 }

@@ -9,6 +9,7 @@ import {
   transferOutEntry,
   transferReturnedEntry,
 } from "../core/ledger.js";
+import { type BaseEvent, type Json, custom, diffState, run, stateDelta, stateSnapshot, toolCall } from "../core/events.js";
 import { type Asset, type Decimal, dec, isAsset, str } from "../core/money.js";
 import {
   type ReceiveRequest,
@@ -22,7 +23,7 @@ import {
 } from "../core/transfers.js";
 import type { WalletRecord } from "../core/wallets.js";
 import { HISTORY_BATCH_ROWS, type HistoryRecord, writeHistory } from "../worker/db/history.js";
-import { walletStub } from "./stubs.js";
+import { hubStub, walletStub } from "./stubs.js";
 
 /** Points where tests inject failures into the transfer protocol (crash, lost reply). */
 export type FaultPoint = "send:after_debit" | "deliver:before_call" | "deliver:after_call" | "receive:before_credit" | "receive:after_credit";
@@ -60,6 +61,12 @@ const BASE_SCHEMA: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS commands (id TEXT PRIMARY KEY, result TEXT NOT NULL, created_ms INTEGER NOT NULL)`,
 ];
 
+/** Version 2: runs of AG-UI events waiting for the hub, and the thread state the hub was last told. */
+const EVENTS_SCHEMA: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS event_queue (id INTEGER PRIMARY KEY AUTOINCREMENT, events TEXT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS published_state (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL)`,
+];
+
 interface OutboxRow {
   transfer_id: string;
   to_wallet: string;
@@ -90,6 +97,7 @@ export abstract class WalletActor extends DurableObject<Env> {
   protected readonly balances = new Balances();
   protected record: WalletRecord | null = null;
   #flushing: Promise<void> | null = null;
+  #publishing: Promise<void> | null = null;
   /** When the alarm was last set for: an alarm run early (tests, a platform retry) still does the work it was set for. */
   #armedDueMs = 0;
   /** Set by tests (through runInDurableObject) to make the protocol fail at a given point. */
@@ -99,7 +107,7 @@ export abstract class WalletActor extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     void ctx.blockConcurrencyWhile(async () => {
-      this.migrate("wallet", [BASE_SCHEMA]);
+      this.migrate("wallet", [BASE_SCHEMA, EVENTS_SCHEMA]);
       this.migrate(this.constructor.name, this.schema());
       this.load();
       this.onLoad();
@@ -174,13 +182,92 @@ export abstract class WalletActor extends DurableObject<Env> {
       if (this.record.id !== record.id) throw new Error(`invariant: object of ${this.record.id} asked to become ${record.id}`);
       return;
     }
+    const changed = JSON.stringify(this.record) !== JSON.stringify(record);
     this.sql.exec(`INSERT OR REPLACE INTO wallet_meta (id, record) VALUES (1, ?)`, JSON.stringify(record));
     this.record = record;
+    if (changed) this.emit(`wallet:${record.updatedAtMs}`, [custom("cival.wallet.updated", { ...record }, record.updatedAtMs)], record.updatedAtMs);
+  }
+
+  /** The thread's state as the dashboard sees it: the record and the amounts. */
+  protected threadState(): Json {
+    const r = this.record;
+    return {
+      id: r?.id ?? null,
+      kind: r?.kind ?? null,
+      name: r?.name ?? null,
+      status: r?.status ?? null,
+      parent: r?.parent ?? null,
+      strategy: r?.strategy ?? null,
+      role: r?.role ?? null,
+      balances: { USD: "0", ...this.balances.byAsset(CASH) },
+      available: { USD: str(this.available("USD")) },
+      inTransit: { USD: "0", ...this.balances.byAsset(TRANSIT) },
+    };
+  }
+
+  /** Topics beyond `desk` and the thread itself: an agent's events also go to its farm's topic. */
+  protected threadTopics(): string[] {
+    const r = this.record;
+    return r?.kind === "agent" && r.parent?.startsWith("farm:") ? [r.parent] : [];
+  }
+
+  /**
+   * Queues one run on this wallet's thread: the events, then the state change they made (a
+   * snapshot the first time, a JSON Patch after). Call inside `tx`: the run is published exactly
+   * when the change it reports commits.
+   */
+  protected emit(runId: string, events: readonly BaseEvent[], atMs: number): void {
+    if (!this.record) return;
+    const before = this.sql.exec<{ state: string }>(`SELECT state FROM published_state WHERE id = 1`).toArray()[0];
+    const after = this.threadState();
+    const change: BaseEvent[] = [];
+    if (!before) change.push(stateSnapshot(after, atMs));
+    else {
+      const delta = diffState(JSON.parse(before.state) as Json, after);
+      if (delta.length > 0) change.push(stateDelta(delta, atMs));
+    }
+    this.sql.exec(`INSERT OR REPLACE INTO published_state (id, state) VALUES (1, ?)`, JSON.stringify(after));
+    this.sql.exec(`INSERT INTO event_queue (events) VALUES (?)`, JSON.stringify(run(this.record.id, runId, atMs, [...events, ...change])));
+  }
+
+  /** Sends queued runs to the hub in order; a failure leaves them queued for the alarm. */
+  protected async publishEvents(): Promise<void> {
+    if (this.#publishing) return this.#publishing;
+    const work = async () => {
+      try {
+        for (;;) {
+          const row = this.sql.exec<{ id: number; events: string }>(`SELECT id, events FROM event_queue ORDER BY id LIMIT 1`).toArray()[0];
+          if (!row || !this.record) break;
+          const result = await hubStub(this.env).publish({ source: this.record.id, batch: row.id, thread: this.record.id, topics: this.threadTopics(), events: JSON.parse(row.events) as BaseEvent[] });
+          if (!result.ok) {
+            // The hub's picture of this thread differs from ours (its storage was reset): start over with a snapshot.
+            console.error(`cival: the hub refused events of ${this.record.id}: ${result.message}`);
+            this.sql.exec(`DELETE FROM published_state`);
+          }
+          this.sql.exec(`DELETE FROM event_queue WHERE id <= ?`, row.id);
+        }
+      } catch (err) {
+        console.warn(`cival: publishing events of ${this.record?.id ?? "?"} failed, will retry`, err);
+      }
+    };
+    const publishing = work().finally(() => {
+      this.#publishing = null;
+      this.armAlarm();
+    });
+    this.#publishing = publishing;
+    return publishing;
+  }
+
+  /** After a change: history to D1 and events to the hub, both retried by the alarm if they fail. */
+  protected async drain(): Promise<void> {
+    await Promise.all([this.flushHistory(), this.publishEvents()]);
   }
 
   /** Sets up this wallet with its directory record. Idempotent; also how renames and archives reach it. */
   async init(record: WalletRecord): Promise<WalletRecord> {
     this.tx(() => this.saveRecord(record));
+    this.armAlarm();
+    await this.drain();
     return this.record ?? record;
   }
 
@@ -280,6 +367,8 @@ export abstract class WalletActor extends DurableObject<Env> {
     );
     const row = this.outboxRow(id);
     if (row) this.recordTransfer(row);
+    const args = { transferId: id, from: this.walletId, to, asset, amount: str(amount), forwardTo, memo };
+    this.emit(`transfer:${id}:debit`, toolCall(`transfer:${id}`, "transfer", args, { transferId: id, state: "pending" }, nowMs), nowMs);
   }
 
   /** Checks a send against this wallet's state; returns the amount to move or why not. */
@@ -318,7 +407,7 @@ export abstract class WalletActor extends DurableObject<Env> {
     this.armAlarm();
     this.fault("send:after_debit");
     const delivered = await this.deliver(req.transferId);
-    await this.flushHistory();
+    await this.drain();
     return { ok: true, ...delivered };
   }
 
@@ -367,8 +456,10 @@ export abstract class WalletActor extends DurableObject<Env> {
       if (!current || current.state !== "pending") return;
       const amount = dec(current.amount);
       const asset = current.asset as Asset;
+      const fact = { transferId, from: this.walletId, to: current.to_wallet, asset, amount: current.amount };
       if (result.status === "rejected") {
         this.post(transferReturnedEntry(transferId, current.to_wallet, asset, amount), nowMs);
+        this.emit(`transfer:${transferId}:returned`, [custom("cival.transfer.returned", { ...fact, code: result.code, message: result.message }, nowMs)], nowMs);
         this.sql.exec(
           `UPDATE outbox SET state = 'rejected', code = ?, message = ?, next_attempt_ms = NULL, updated_ms = ?, version = version + 1 WHERE transfer_id = ?`,
           result.code,
@@ -378,6 +469,7 @@ export abstract class WalletActor extends DurableObject<Env> {
         );
       } else {
         this.post(transferDeliveredEntry(transferId, current.to_wallet, asset, amount), nowMs);
+        this.emit(`transfer:${transferId}:completed`, [custom("cival.transfer.completed", fact, nowMs)], nowMs);
         this.sql.exec(
           `UPDATE outbox SET state = 'delivered', message = NULL, next_attempt_ms = NULL, updated_ms = ?, version = version + 1 WHERE transfer_id = ?`,
           nowMs,
@@ -415,6 +507,7 @@ export abstract class WalletActor extends DurableObject<Env> {
       if (refusal) return { status: "rejected", ...refusal };
       const amount = dec(req.amount);
       this.post(transferInEntry(req.transferId, req.from, req.asset, amount), nowMs);
+      this.emit(`transfer:${req.transferId}:credit`, [custom("cival.transfer.received", { transferId: req.transferId, from: req.from, to: this.walletId, asset: req.asset, amount: req.amount }, nowMs)], nowMs);
       const forwardTo = req.forwardTo ?? this.autoForward(req);
       const forwardId = forwardTo ? forwardTransferId(req.transferId) : null;
       if (forwardTo && forwardId) this.queueTransfer(forwardId, forwardTo, req.asset, amount, null, `forward of ${req.transferId}`, nowMs);
@@ -433,7 +526,7 @@ export abstract class WalletActor extends DurableObject<Env> {
     this.fault("receive:after_credit");
     if (outcome.status === "rejected") return { status: "rejected", code: outcome.code, message: outcome.message };
     const forward = outcome.forwardId ? (await this.deliver(outcome.forwardId)).transfer : null;
-    await this.flushHistory();
+    await this.drain();
     return { status: outcome.status, forward };
   }
 
@@ -486,7 +579,8 @@ export abstract class WalletActor extends DurableObject<Env> {
   /** Sets the one alarm to the earliest pending work, or deletes it when there is none. */
   protected armAlarm(): void {
     let due = this.sql.exec<{ due: number | null }>(`SELECT MIN(next_attempt_ms) AS due FROM outbox WHERE state = 'pending'`).one().due;
-    const queued = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM history_queue`).one().n;
+    const queued =
+      this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM history_queue`).one().n + this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM event_queue`).one().n;
     if (queued > 0) due = Math.min(due ?? Infinity, Date.now() + HISTORY_RETRY_MS);
     const extra = this.nextDueMs();
     if (extra !== null) due = Math.min(due ?? Infinity, extra);
@@ -511,7 +605,7 @@ export abstract class WalletActor extends DurableObject<Env> {
         .toArray();
       for (const { transfer_id } of due) await this.deliver(transfer_id);
       await this.onAlarm(nowMs);
-      await this.flushHistory();
+      await this.drain();
     } finally {
       this.armAlarm();
     }
@@ -522,7 +616,7 @@ export abstract class WalletActor extends DurableObject<Env> {
     const rows = this.sql.exec<{ transfer_id: string }>(`SELECT transfer_id FROM outbox WHERE state = 'pending' LIMIT ?`, DELIVERIES_PER_ALARM).toArray();
     const out: TransferView[] = [];
     for (const { transfer_id } of rows) out.push((await this.deliver(transfer_id)).transfer);
-    await this.flushHistory();
+    await this.drain();
     return out;
   }
 

@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { agentRoutes } from "./http/agents.js";
 import { deskRoutes } from "./http/desk.js";
 import { ApiError, errorBody } from "./http/errors.js";
+import { aguiRoutes, eventHistoryRoutes, eventSocketRoutes } from "./http/events.js";
 import { farmRoutes } from "./http/farms.js";
 import { healthRoutes } from "./http/health.js";
 import { walletRoutes } from "./http/wallets.js";
@@ -26,10 +27,14 @@ app.use(
     },
   }),
 );
+// The socket authenticates itself (browsers cannot send an Authorization header on a WebSocket).
+app.route("/events", eventSocketRoutes);
 app.use("*", auth());
 app.route("/wallets", walletRoutes);
 app.route("/farms", farmRoutes);
 app.route("/agents", agentRoutes);
+app.route("/events", eventHistoryRoutes);
+app.route("/agui", aguiRoutes);
 app.route("/", deskRoutes);
 
 app.notFound((c) => c.json(errorBody("not_found", `no route ${c.req.method} ${c.req.path}`), 404));

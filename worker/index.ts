@@ -1,6 +1,7 @@
 import { app } from "./app.js";
 
 export { AgentWallet } from "../durable-objects/agent-wallet.js";
+export { EventHub } from "../durable-objects/event-hub.js";
 export { MasterWallet } from "../durable-objects/master-wallet.js";
 export { StrategyFarm } from "../durable-objects/strategy-farm.js";
 

@@ -85,3 +85,18 @@ export const idempotencyKeys = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.principal, t.key] })],
 );
+
+/** Every event the hub numbered, flushed in batches; the sequence is the natural key. */
+export const events = sqliteTable(
+  "events",
+  {
+    seq: integer("seq").primaryKey(),
+    thread: text("thread").notNull(),
+    /** The topics the event went to, comma-delimited with leading and trailing commas (",desk,agent:x,"). */
+    topics: text("topics").notNull(),
+    type: text("type").notNull(),
+    event: text("event").notNull(),
+    atMs: integer("at_ms").notNull(),
+  },
+  (t) => [index("events_thread_idx").on(t.thread, t.seq)],
+);

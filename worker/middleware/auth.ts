@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { verify } from "hono/jwt";
 import { z } from "zod";
 import { ApiError } from "../http/errors.js";
-import type { AppEnv, Role } from "../types.js";
+import type { AppEnv, Principal, Role } from "../types.js";
 
 const RANK: Record<Role, number> = { viewer: 0, trader: 1, admin: 2 };
 
@@ -12,25 +12,35 @@ const claimsSchema = z.object({
   exp: z.number().int(),
 });
 
+/** Verifies a token: the principal it names, or null when it is invalid, expired or lacks a claim. */
+export async function verifyToken(secret: string, token: string): Promise<Principal | null> {
+  let payload: unknown;
+  try {
+    payload = await verify(token, secret, "HS256");
+  } catch {
+    return null;
+  }
+  const claims = claimsSchema.safeParse(payload);
+  return claims.success ? { sub: claims.data.sub, role: claims.data.role } : null;
+}
+
+export function requireSecret(env: Env): string {
+  if (!env.JWT_SECRET) {
+    throw new ApiError(503, "auth_not_configured", "JWT_SECRET is not set: the API stays closed until it is (wrangler secret put JWT_SECRET)");
+  }
+  return env.JWT_SECRET;
+}
+
 /** Verifies the bearer JWT (HS256) and sets the principal. With no secret configured the API stays closed. */
 export function auth(): MiddlewareHandler<AppEnv> {
   return async function auth(c, next) {
-    const secret = c.env.JWT_SECRET;
-    if (!secret) {
-      throw new ApiError(503, "auth_not_configured", "JWT_SECRET is not set: the API stays closed until it is (wrangler secret put JWT_SECRET)");
-    }
+    const secret = requireSecret(c.env);
     const header = c.req.header("Authorization") ?? "";
     const match = /^Bearer\s+([A-Za-z0-9_\-.]+)$/.exec(header);
     if (!match?.[1]) throw new ApiError(401, "unauthorized", "send Authorization: Bearer <token> (npm run token -- --role admin)");
-    let payload: unknown;
-    try {
-      payload = await verify(match[1], secret, "HS256");
-    } catch {
-      throw new ApiError(401, "unauthorized", "the token is invalid or expired");
-    }
-    const claims = claimsSchema.safeParse(payload);
-    if (!claims.success) throw new ApiError(401, "unauthorized", "the token lacks sub, role or exp");
-    c.set("principal", { sub: claims.data.sub, role: claims.data.role });
+    const principal = await verifyToken(secret, match[1]);
+    if (!principal) throw new ApiError(401, "unauthorized", "the token is invalid or expired");
+    c.set("principal", principal);
     await next();
   };
 }
