@@ -357,8 +357,9 @@ export class EventHub extends DurableObject<Env> {
   }
 
   /** The last sequence, the oldest retained, and the open runs: what a resume may ask for. */
-  async status(): Promise<{ seq: number; oldest: number; flushed: number; sockets: number; threads: number; openRuns: string[] }> {
+  async status(): Promise<{ seq: number; oldest: number; flushed: number; sockets: number; sse: number; threads: number; openRuns: string[] }> {
     return {
+      sse: this.sse.size,
       seq: this.seq,
       oldest: this.oldestSeq(),
       flushed: this.meta("flushed"),

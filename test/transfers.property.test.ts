@@ -1,8 +1,10 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
-import { beforeAll, describe, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { FaultPoint } from "../durable-objects/wallet-actor.js";
-import { walletStub } from "../durable-objects/stubs.js";
+import type { Envelope } from "../core/events.js";
+import { hubStub, walletStub } from "../durable-objects/stubs.js";
+import { assertValidStreams } from "./helpers/streams.js";
 import { api, seed } from "./helpers/api.js";
 import { assertInvariants, assertJournalsAgree, clearFault, directory, injectFault, settle } from "./helpers/desk.js";
 
@@ -128,6 +130,13 @@ describe("wallet hierarchy under random operations and injected failures", () =>
       { numRuns: RUNS, seed: Number(env.CIVAL_PROPERTY_SEED), endOnFailure: true },
     );
     await assertJournalsAgree();
+    // Every event all of it produced is valid AG-UI, run by run and delta by delta, on every thread.
+    const hub = hubStub(env);
+    await hub.flush();
+    const rows = await env.DB.prepare("SELECT seq, thread, event, at_ms FROM events ORDER BY seq").all<{ seq: number; thread: string; event: string; at_ms: number }>();
+    const frames: Envelope[] = rows.results.map((r) => ({ seq: r.seq, thread: r.thread, event: JSON.parse(r.event), at: r.at_ms }));
+    expect(frames.length).toBe((await hub.status()).seq);
+    await assertValidStreams(frames);
     // Every wallet's available cash is what its balance says (no reservations yet) and not negative.
     for (const w of await directory()) {
       const s = await walletStub(env, w.id).state();
