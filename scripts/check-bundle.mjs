@@ -15,6 +15,11 @@ if (r.status !== 0) {
   console.error("cival: wrangler deploy --dry-run failed");
   process.exit(r.status ?? 1);
 }
+// The AG-UI client and encoder are for tests and the dashboard; the Worker must not carry them.
+const FORBIDDEN = [
+  ["@ag-ui/client", "[ag-ui][legacy]"],
+  ["@ag-ui/encoder", "EventEncoder"],
+];
 let raw = 0;
 let gzip = 0;
 for (const name of readdirSync(OUT)) {
@@ -22,6 +27,13 @@ for (const name of readdirSync(OUT)) {
   if (!statSync(file).isFile() || name.endsWith(".map")) continue;
   const bytes = readFileSync(file);
   raw += bytes.length;
+  const text = bytes.toString("utf8");
+  for (const [pkg, marker] of FORBIDDEN) {
+    if (text.includes(marker)) {
+      console.error(`cival: the Worker bundle includes ${pkg} (found "${marker}" in ${name})`);
+      process.exit(1);
+    }
+  }
   gzip += gzipSync(bytes, { level: 9 }).length;
 }
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
