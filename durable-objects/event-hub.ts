@@ -227,20 +227,25 @@ export class EventHub extends DurableObject<Env> {
       }
       return frames;
     }
-    const open: Array<{ thread: string; from: number }> = [];
+    // Each snapshot carries the sequence it is as of: the hub's for a thread at rest, the one before
+    // its RUN_STARTED for a thread mid-run (whose open run follows with its own sequences). Sorted,
+    // the burst never goes back in sequence, so resuming from the highest sequence applied is safe.
+    const burst: Array<{ env: Envelope; snapshot: boolean }> = [];
     for (const track of this.tracks.values()) {
       if (!matches(topicList(track.topics))) continue;
-      const runId = `snapshot:${track.thread}:${this.seq}`;
+      const asOf = track.openRunSeq !== null ? track.openRunSeq - 1 : this.seq;
+      const runId = `snapshot:${track.thread}:${asOf}`;
       for (const event of [runStarted(track.thread, runId, nowMs), stateSnapshot(track.committed, nowMs), runFinished(track.thread, runId, nowMs)]) {
-        push({ seq: this.seq, thread: track.thread, event, at: nowMs });
+        burst.push({ env: { seq: asOf, thread: track.thread, event, at: nowMs }, snapshot: true });
       }
-      if (track.openRunSeq !== null) open.push({ thread: track.thread, from: track.openRunSeq });
-    }
-    for (const o of open) {
-      for (const row of this.sql.exec<{ seq: number; event: string; at_ms: number }>(`SELECT seq, event, at_ms FROM events WHERE thread = ? AND seq >= ? ORDER BY seq`, o.thread, o.from)) {
-        push({ seq: row.seq, thread: o.thread, event: JSON.parse(row.event) as BaseEvent, at: row.at_ms });
+      if (track.openRunSeq === null) continue;
+      for (const row of this.sql.exec<{ seq: number; event: string; at_ms: number }>(`SELECT seq, event, at_ms FROM events WHERE thread = ? AND seq >= ? ORDER BY seq`, track.thread, track.openRunSeq)) {
+        burst.push({ env: { seq: row.seq, thread: track.thread, event: JSON.parse(row.event) as BaseEvent, at: row.at_ms }, snapshot: false });
       }
     }
+    // Stable sort: a thread's snapshot run stays in order; at one sequence, real events go before snapshots.
+    burst.sort((a, b) => a.env.seq - b.env.seq || Number(a.snapshot) - Number(b.snapshot));
+    for (const b of burst) push(b.env);
     return frames;
   }
 

@@ -42,6 +42,11 @@ export class MasterWallet extends WalletActor {
   }
 
   private writeDirectory(record: WalletRecord, synced: boolean): void {
+    const before = this.find(record.id);
+    if ((before && JSON.stringify(before) !== JSON.stringify(record)) || (!before && record.id !== TREASURY)) {
+      // Clients that draw the tree learn of new, renamed and archived wallets on the treasury's thread.
+      this.emit(`directory:${record.id}:${record.updatedAtMs}`, [custom("cival.directory.changed", { ...record, created: !before }, record.updatedAtMs)], record.updatedAtMs);
+    }
     this.sql.exec(`INSERT OR REPLACE INTO directory (id, record, synced) VALUES (?, ?, ?)`, record.id, JSON.stringify(record), synced ? 1 : 0);
     this.enqueue({ t: "wallet", wallet: record });
   }

@@ -116,6 +116,10 @@ describe("the live feed", () => {
       EventType.RUN_FINISHED,
     ]);
     expect(types[3]?.[1]).toBe("talk-1");
+    // The burst never goes back in sequence: the snapshot is as of the sequence before the open run.
+    const seqs = seqsOf(socket.frames);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(socket.frames[0]?.seq).toBe((socket.frames[3]?.seq ?? 0) - 1);
     await assertValidStreams(socket.frames);
     expect(await hub.threadState("coordinator")).toEqual({ topic: "rates", done: true });
     socket.close();

@@ -117,6 +117,12 @@ export function createClient(options: ClientOptions) {
       send<WalletRecordReply>("POST", "/api/agents", body, opts),
     rename: (id: string, name: string, opts?: SendOptions) =>
       send<WalletRecordReply>("PATCH", `/api/${collection(id)}/${encodeURIComponent(slug(id))}`, { name }, opts),
+    /** History for scroll-back: envelopes with seq > since on the topics, ascending (parsed by the caller). */
+    events: (query: { since: number; limit: number; topics: readonly string[] }) =>
+      send<unknown>(
+        "GET",
+        `/api/events?${new URLSearchParams({ since: String(query.since), limit: String(query.limit), topics: query.topics.join(",") }).toString()}`,
+      ),
     archive: (id: string, opts?: SendOptions) =>
       send<WalletRecordReply>("POST", `/api/${collection(id)}/${encodeURIComponent(slug(id))}/archive`, {}, opts),
   };

@@ -3,14 +3,16 @@ import type { ApiError } from "./api.ts";
 import { me, restoreSession, signOut, token } from "./auth.ts";
 import { asApiError } from "./command.ts";
 import { ErrorNote } from "./components.tsx";
+import { LiveStatusPill } from "./live/live-status.tsx";
 import { ComingSoon } from "./pages/coming-soon.tsx";
+import { EventsPage } from "./pages/events/events-page.tsx";
 import { SignInPage } from "./pages/sign-in.tsx";
 import { WalletsPage } from "./pages/wallets/wallets-page.tsx";
 import { linkClick, navigate, path } from "./router.ts";
 
 const NAV = [
   { path: "/wallets", label: "Wallets", ready: true },
-  { path: "/events", label: "Events", ready: false },
+  { path: "/events", label: "Events", ready: true },
   { path: "/trading", label: "Trading", ready: false },
   { path: "/risk", label: "Risk", ready: false },
 ] as const;
@@ -90,6 +92,7 @@ function Shell(props: { sub: string; role: "viewer" | "trader" | "admin" }) {
           </For>
         </nav>
         <div class="user">
+          <LiveStatusPill />
           <span class="user-sub" data-testid="user-sub">
             {props.sub}
           </span>
@@ -115,7 +118,7 @@ function Shell(props: { sub: string; role: "viewer" | "trader" | "admin" }) {
             <WalletsPage role={props.role} />
           </Match>
           <Match when={path() === "/events"}>
-            <ComingSoon title="Events">The live AG-UI event stream of every agent, farm and the treasury.</ComingSoon>
+            <EventsPage />
           </Match>
           <Match when={path() === "/trading"}>
             <ComingSoon title="Trading">Markets, orders, fills and positions per agent and venue.</ComingSoon>

@@ -18,6 +18,11 @@ export function TreeTable(props: { tree: WalletNode; asset: string; role: Role; 
     const hidden = collapsed();
     return flatten(props.tree).filter(({ node }) => !isUnderCollapsed(node, props.tree, hidden));
   });
+  // Rows are keyed by wallet id, so a live balance update re-renders cells, not rows (an open rename stays open).
+  const byId = createMemo(() => new Map(rows().map((row) => [row.node.id, row])));
+  const ids = createMemo(() => rows().map((row) => row.node.id), undefined, {
+    equals: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]),
+  });
   const toggle = (id: string) =>
     setCollapsed((prev) => {
       const next = new Set(prev);
@@ -43,17 +48,21 @@ export function TreeTable(props: { tree: WalletNode; asset: string; role: Role; 
           </tr>
         </thead>
         <tbody>
-          <For each={rows()}>
-            {(row) => (
-              <WalletRow
-                node={row.node}
-                depth={row.depth}
-                asset={props.asset}
-                role={props.role}
-                collapsed={collapsed().has(row.node.id)}
-                onToggle={() => toggle(row.node.id)}
-                onChanged={props.onChanged}
-              />
+          <For each={ids()}>
+            {(id) => (
+              <Show when={byId().get(id)}>
+                {(row) => (
+                  <WalletRow
+                    node={row().node}
+                    depth={row().depth}
+                    asset={props.asset}
+                    role={props.role}
+                    collapsed={collapsed().has(id)}
+                    onToggle={() => toggle(id)}
+                    onChanged={props.onChanged}
+                  />
+                )}
+              </Show>
             )}
           </For>
         </tbody>
