@@ -16,6 +16,9 @@ export type Decimal = InstanceType<typeof Decimal>;
 /** Assets the desk holds, with the number of decimals an amount of each may carry. */
 export const ASSETS = {
   USD: { scale: 18 },
+  BTC: { scale: 18 },
+  ETH: { scale: 18 },
+  SOL: { scale: 18 },
 } as const satisfies Record<string, { scale: number }>;
 export type Asset = keyof typeof ASSETS;
 

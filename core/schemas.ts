@@ -6,6 +6,8 @@ import { SLUG_PATTERN, WALLET_ID_PATTERN } from "./wallets.js";
 /** Request schemas shared by the API and the dashboard. */
 
 export const assetSchema = z.enum(Object.keys(ASSETS) as [keyof typeof ASSETS, ...(keyof typeof ASSETS)[]]);
+/** Money moves between wallets in cash; positions move only by trading. */
+export const cashAssetSchema = z.enum(["USD"], { error: "wallets move USD between them; positions change by trading" });
 
 /** A positive decimal amount as a string: no sign, no exponent, at most 18 decimals. */
 export const amountSchema = z
@@ -41,7 +43,7 @@ export const allocationBodySchema = z.strictObject({
   from: walletIdSchema.default("treasury"),
   to: walletIdSchema,
   amount: amountSchema,
-  asset: assetSchema.default("USD"),
+  asset: cashAssetSchema.default("USD"),
   memo: z.string().max(200).optional(),
 });
 export type AllocationBody = z.infer<typeof allocationBodySchema>;
@@ -52,7 +54,7 @@ export const collectionBodySchema = z.strictObject({
   to: walletIdSchema.optional(),
   /** Omitted: everything available. */
   amount: amountSchema.optional(),
-  asset: assetSchema.default("USD"),
+  asset: cashAssetSchema.default("USD"),
   memo: z.string().max(200).optional(),
 });
 export type CollectionBody = z.infer<typeof collectionBodySchema>;
@@ -60,7 +62,7 @@ export type CollectionBody = z.infer<typeof collectionBodySchema>;
 export const rebalanceBodySchema = z.strictObject({
   farm: walletIdSchema.refine((id) => id.startsWith("farm:"), "farm must be a farm wallet id such as \"farm:momentum\""),
   mode: z.enum(["equal", "performance"]).default("equal"),
-  asset: assetSchema.default("USD"),
+  asset: cashAssetSchema.default("USD"),
 });
 export type RebalanceBody = z.infer<typeof rebalanceBodySchema>;
 
@@ -127,3 +129,33 @@ export const aguiForwardedPropsSchema = z
   .catchall(z.unknown());
 
 export const threadSchema = z.string().regex(THREAD_PATTERN, "threadId names a thread: treasury, risk, coordinator, farm:<id>, agent:<id> or venue:<id>");
+
+export const symbolSchema = z.string().regex(/^[A-Z0-9]{2,12}-[A-Z0-9]{2,12}$/, "a symbol is BASE-QUOTE, such as BTC-USD");
+export const venueIdSchema = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/, "a venue id is lowercase, such as paper-binance");
+export const candleQuerySchema = z.strictObject({
+  interval: z.enum(["1m", "5m", "15m", "1h", "4h", "1d"]).default("1m"),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
+export const placeOrderBodySchema = z
+  .strictObject({
+    agent: walletIdSchema.refine((id) => id.startsWith("agent:"), "agent is an agent wallet id such as \"agent:marcus-momentum\""),
+    venue: venueIdSchema,
+    symbol: symbolSchema,
+    side: z.enum(["buy", "sell"]),
+    type: z.enum(["market", "limit"]),
+    quantity: amountSchema,
+    price: amountSchema.optional(),
+    timeInForce: z.enum(["gtc", "ioc", "post_only"]).default("gtc"),
+  })
+  .superRefine((o, ctx) => {
+    if (o.type === "limit" && !o.price) ctx.addIssue({ code: "custom", path: ["price"], message: "a limit order needs a price" });
+    if (o.type === "market" && o.price) ctx.addIssue({ code: "custom", path: ["price"], message: "a market order takes no price" });
+    if (o.type === "market" && o.timeInForce === "post_only") ctx.addIssue({ code: "custom", path: ["timeInForce"], message: "a market order cannot be post-only" });
+  });
+export type PlaceOrderBody = z.infer<typeof placeOrderBodySchema>;
+
+export const ordersQuerySchema = z.strictObject({
+  agent: walletIdSchema.refine((id) => id.startsWith("agent:"), "agent is an agent wallet id"),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});

@@ -1,14 +1,233 @@
-import { Balances, peer } from "../core/ledger.js";
-import { str } from "../core/money.js";
+import { custom, toolCall } from "../core/events.js";
+import { Balances, type JournalEntry, peer } from "../core/ledger.js";
+import type { Fill, OrderRequest, VenueOrder, VenueSpec } from "../core/market.js";
+import { dec, str } from "../core/money.js";
+import { fillEntry, releaseEntry, reservationFor, reservationUsed, reserveEntry } from "../core/orders.js";
+import { paperVenueSpec } from "../core/paper-venues.js";
 import type { ReceiveRequest, SendResult } from "../core/transfers.js";
 import type { WalletRecord } from "../core/wallets.js";
+import { openVenue } from "./stubs.js";
 import { type WalletState, WalletActor } from "./wallet-actor.js";
+
+/** An agent's order as it keeps it: the request, the venue's latest word, and what it still reserves. */
+export interface AgentOrder {
+  readonly clientOrderId: string;
+  readonly venue: string;
+  readonly request: OrderRequest;
+  readonly order: VenueOrder | null;
+  readonly status: string;
+  readonly reservedAsset: string;
+  readonly reserved: string;
+  readonly code: string | null;
+  readonly message: string | null;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+}
+
+export type PlaceResult = { ok: true; order: AgentOrder } | { ok: false; code: string; message: string };
+
+interface OrderRow {
+  client_order_id: string;
+  venue: string;
+  request: string;
+  order_json: string | null;
+  status: string;
+  reserved_asset: string;
+  reserved: string;
+  code: string | null;
+  message: string | null;
+  created_ms: number;
+  updated_ms: number;
+  [key: string]: SqlStorageValue;
+}
+
+const TERMINAL = new Set(["filled", "cancelled", "rejected"]);
+/** An order whose outcome is unknown for this long is looked up at its venue by the alarm. */
+const RECONCILE_AFTER_MS = 5_000;
 
 /** Realized trading P&L: cash on one side, this account on the other (credit-negative, like income). */
 export const PNL = "pnl";
 
 /** One agent's wallet: cash (and, with the markets issue, positions and orders) and its P&L. */
 export class AgentWallet extends WalletActor {
+  protected override schema() {
+    return [
+      [
+        `CREATE TABLE IF NOT EXISTS agent_orders (client_order_id TEXT PRIMARY KEY, venue TEXT NOT NULL, request TEXT NOT NULL, order_json TEXT,
+           status TEXT NOT NULL, reserved_asset TEXT NOT NULL, reserved TEXT NOT NULL, code TEXT, message TEXT, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL)`,
+        `CREATE TABLE IF NOT EXISTS fills_in (fill_id TEXT PRIMARY KEY, client_order_id TEXT NOT NULL, fill_json TEXT NOT NULL)`,
+      ],
+    ];
+  }
+
+  private orderRow(id: string): OrderRow | undefined {
+    return this.sql.exec<OrderRow>(`SELECT * FROM agent_orders WHERE client_order_id = ?`, id).toArray()[0];
+  }
+
+  private orderView(r: OrderRow): AgentOrder {
+    return {
+      clientOrderId: r.client_order_id,
+      venue: r.venue,
+      request: JSON.parse(r.request) as OrderRequest,
+      order: r.order_json ? (JSON.parse(r.order_json) as VenueOrder) : null,
+      status: r.status,
+      reservedAsset: r.reserved_asset,
+      reserved: r.reserved,
+      code: r.code,
+      message: r.message,
+      createdAtMs: r.created_ms,
+      updatedAtMs: r.updated_ms,
+    };
+  }
+
+  /** Releases what an order still reserves once it can no longer fill. Call inside `tx`. */
+  private settleOrder(id: string, status: string, order: VenueOrder | null, code: string | null, message: string | null, nowMs: number): void {
+    const row = this.orderRow(id);
+    if (!row) return;
+    let reserved = dec(row.reserved);
+    if (TERMINAL.has(status) && reserved.gt(0)) {
+      this.post(releaseEntry(id, row.reserved_asset, reserved) as unknown as JournalEntry, nowMs);
+      reserved = dec("0");
+    }
+    this.sql.exec(
+      `UPDATE agent_orders SET status = ?, order_json = COALESCE(?, order_json), reserved = ?, code = COALESCE(?, code), message = COALESCE(?, message), updated_ms = ? WHERE client_order_id = ?`,
+      status,
+      order ? JSON.stringify(order) : null,
+      str(reserved),
+      code,
+      message,
+      nowMs,
+      id,
+    );
+    this.emit(`order:${id}:${status}:${nowMs}`, [custom("cival.order.updated", { clientOrderId: id, venue: row.venue, status, code, filledQuantity: order?.filledQuantity ?? null }, nowMs)], nowMs);
+  }
+
+  /**
+   * Places an order at a venue, exactly once per client order id: the reservation and the order
+   * row are written before the venue is called; a repeat answers the order as it stands. If the
+   * venue's answer is lost, the order is `unknown` and the alarm looks it up by its id.
+   */
+  async placeOrder(venueId: string, req: OrderRequest): Promise<PlaceResult> {
+    const existing = this.orderRow(req.clientOrderId);
+    if (existing) return { ok: true, order: this.orderView(existing) };
+    const me = this.record;
+    if (!me) return { ok: false, code: "wallet_not_initialised", message: "this agent does not exist yet" };
+    if (me.status === "archived") return { ok: false, code: "wallet_archived", message: `${me.id} is archived` };
+    if (me.role === "overseer") return { ok: false, code: "overseer_holds_no_capital", message: `${me.id} oversees risk and does not trade` };
+    const venueSpec = paperVenueSpec(venueId);
+    const spec = venueSpec?.symbols.find((s) => s.symbol === req.symbol);
+    if (!venueSpec || !spec) return { ok: false, code: "invalid_symbol", message: `${venueId} does not list ${req.symbol}` };
+    const venue = await openVenue(this.env, venueId);
+    const ticker = await venue.ticker(req.symbol);
+    if (!ticker) return { ok: false, code: "invalid_symbol", message: req.symbol };
+    const reservation = reservationFor(req, spec, dec(req.side === "buy" ? ticker.ask : ticker.bid), dec(venueSpec.takerFeeRate));
+    const nowMs = Date.now();
+    const accepted = this.tx((): PlaceResult | null => {
+      const again = this.orderRow(req.clientOrderId);
+      if (again) return { ok: true, order: this.orderView(again) };
+      const available = this.balances.get("cash", reservation.asset as never);
+      if (reservation.amount.gt(available)) {
+        return { ok: false, code: "insufficient_funds", message: `${me.id} has ${str(available)} ${reservation.asset} available; the order needs ${str(reservation.amount)}` };
+      }
+      this.post(reserveEntry(req.clientOrderId, reservation.asset, reservation.amount) as unknown as JournalEntry, nowMs);
+      this.sql.exec(
+        `INSERT INTO agent_orders (client_order_id, venue, request, order_json, status, reserved_asset, reserved, created_ms, updated_ms) VALUES (?, ?, ?, NULL, 'pending', ?, ?, ?, ?)`,
+        req.clientOrderId,
+        venueId,
+        JSON.stringify(req),
+        reservation.asset,
+        str(reservation.amount),
+        nowMs,
+        nowMs,
+      );
+      this.emit(`order:${req.clientOrderId}:placed`, toolCall(`order:${req.clientOrderId}`, "place_order", { venue: venueId, ...req }, { clientOrderId: req.clientOrderId, state: "pending", reserved: { asset: reservation.asset, amount: str(reservation.amount) } }, nowMs), nowMs);
+      return null;
+    });
+    if (accepted) return accepted;
+    this.armAlarm();
+    try {
+      const result = await venue.submit(this.walletId, req);
+      const doneMs = Date.now();
+      this.tx(() => {
+        if (result.ok) this.settleOrder(req.clientOrderId, result.order.status, result.order, null, null, doneMs);
+        else this.settleOrder(req.clientOrderId, "rejected", null, result.code, result.message, doneMs);
+      });
+    } catch (err) {
+      const doneMs = Date.now();
+      this.tx(() => this.settleOrder(req.clientOrderId, "unknown", null, "unknown_outcome", `the venue's answer was lost: ${err instanceof Error ? err.message : String(err)}`, doneMs));
+    }
+    this.armAlarm();
+    await this.drain();
+    const row = this.orderRow(req.clientOrderId);
+    if (!row) throw new Error(`invariant: order ${req.clientOrderId} vanished`);
+    if (row.status === "rejected") return { ok: false, code: row.code ?? "rejected", message: row.message ?? "the venue refused the order" };
+    return { ok: true, order: this.orderView(row) };
+  }
+
+  /** Cancels an open order at its venue; what it still reserves is released. */
+  async cancelOrder(clientOrderId: string): Promise<PlaceResult> {
+    const row = this.orderRow(clientOrderId);
+    if (!row) return { ok: false, code: "unknown_order", message: `no order ${clientOrderId}` };
+    if (TERMINAL.has(row.status)) return { ok: true, order: this.orderView(row) };
+    const result = await (await openVenue(this.env, row.venue)).cancel(this.walletId, clientOrderId);
+    if (!result.ok) return { ok: false, code: result.code, message: result.message };
+    this.tx(() => this.settleOrder(clientOrderId, result.order.status, result.order, null, null, Date.now()));
+    await this.drain();
+    const after = this.orderRow(clientOrderId);
+    return after ? { ok: true, order: this.orderView(after) } : { ok: false, code: "unknown_order", message: clientOrderId };
+  }
+
+  /** Applies fills from a venue, each exactly once (inbox keyed by fill id). */
+  async applyFills(venueId: string, fills: readonly Fill[], venueSpec: VenueSpec): Promise<number> {
+    let applied = 0;
+    const nowMs = Date.now();
+    this.tx(() => {
+      for (const fill of fills) {
+        if (this.sql.exec(`SELECT 1 FROM fills_in WHERE fill_id = ?`, fill.fillId).toArray().length > 0) continue;
+        const spec = venueSpec.symbols.find((s) => s.symbol === fill.symbol);
+        const row = this.orderRow(fill.clientOrderId);
+        if (!spec || !row) throw new Error(`invariant: fill ${fill.fillId} for an order ${fill.clientOrderId} this agent never placed`);
+        this.post(fillEntry(venueId, spec, fill) as unknown as JournalEntry, nowMs);
+        const left = dec(row.reserved).minus(reservationUsed(fill));
+        this.sql.exec(`UPDATE agent_orders SET reserved = ?, updated_ms = ? WHERE client_order_id = ?`, str(left.gt(0) ? left : dec("0")), nowMs, fill.clientOrderId);
+        this.sql.exec(`INSERT INTO fills_in (fill_id, client_order_id, fill_json) VALUES (?, ?, ?)`, fill.fillId, fill.clientOrderId, JSON.stringify(fill));
+        this.emit(`fill:${fill.fillId}`, [custom("cival.order.filled", { ...fill, venue: venueId }, nowMs)], nowMs);
+        applied++;
+        const filled = this.sql.exec<{ q: string }>(`SELECT fill_json AS q FROM fills_in WHERE client_order_id = ?`, fill.clientOrderId).toArray().reduce((sum, r) => sum.plus(dec((JSON.parse(r.q) as Fill).quantity)), dec("0"));
+        const request = JSON.parse(row.request) as OrderRequest;
+        if (filled.gte(dec(request.quantity))) this.settleOrder(fill.clientOrderId, "filled", null, null, null, nowMs);
+      }
+    });
+    this.armAlarm();
+    void this.drain();
+    return applied;
+  }
+
+  async orders(limit = 100): Promise<AgentOrder[]> {
+    return this.sql.exec<OrderRow>(`SELECT * FROM agent_orders ORDER BY created_ms DESC LIMIT ?`, limit).toArray().map((r) => this.orderView(r));
+  }
+
+  async order(clientOrderId: string): Promise<AgentOrder | null> {
+    const row = this.orderRow(clientOrderId);
+    return row ? this.orderView(row) : null;
+  }
+
+  protected override nextDueMs(): number | null {
+    const waiting = this.sql.exec<{ t: number | null }>(`SELECT MIN(updated_ms) AS t FROM agent_orders WHERE status IN ('unknown', 'pending')`).one().t;
+    return waiting === null ? null : waiting + RECONCILE_AFTER_MS;
+  }
+
+  /** Orders whose outcome is unknown are looked up at the venue by client order id, never re-sent. */
+  protected override async onAlarm(nowMs: number): Promise<void> {
+    const rows = this.sql.exec<OrderRow>(`SELECT * FROM agent_orders WHERE status IN ('unknown', 'pending') AND updated_ms <= ? LIMIT 20`, nowMs - RECONCILE_AFTER_MS).toArray();
+    for (const row of rows) {
+      const found = await (await openVenue(this.env, row.venue)).getOrder(row.client_order_id);
+      this.tx(() => {
+        if (!found) this.settleOrder(row.client_order_id, "rejected", null, "never_reached_venue", "the venue has no such order: nothing was placed", Date.now());
+        else this.settleOrder(row.client_order_id, found.order.status, found.order, null, null, Date.now());
+      });
+    }
+  }
   protected admit(req: ReceiveRequest) {
     const me = this.record;
     if (!me) return { code: "wallet_not_initialised" as const, message: "this agent does not exist yet" };

@@ -3,6 +3,7 @@ import type { AgentWallet } from "./agent-wallet.js";
 import type { EventHub } from "./event-hub.js";
 import type { MasterWallet } from "./master-wallet.js";
 import type { StrategyFarm } from "./strategy-farm.js";
+import type { Venue } from "./venue.js";
 
 /** The treasury's object: one per desk. */
 export function treasuryStub(env: Env): DurableObjectStub<MasterWallet> {
@@ -32,4 +33,11 @@ export function walletStub(env: Env, walletId: string): DurableObjectStub<Master
 /** The desk's event hub. */
 export function hubStub(env: Env): DurableObjectStub<EventHub> {
   return env.EVENT_HUB.get(env.EVENT_HUB.idFromName("desk"));
+}
+
+/** A paper venue's object, named (idempotently) before use. */
+export async function openVenue(env: Env, venueId: string): Promise<DurableObjectStub<Venue>> {
+  const stub = env.VENUE.get(env.VENUE.idFromName(`venue:${venueId}`));
+  await stub.open(venueId);
+  return stub;
 }

@@ -10,7 +10,8 @@ import {
   transferReturnedEntry,
 } from "../core/ledger.js";
 import { type BaseEvent, type Json, custom, diffState, run, stateDelta, stateSnapshot, toolCall } from "../core/events.js";
-import { type Asset, type Decimal, dec, isAsset, str } from "../core/money.js";
+import { type Asset, type Decimal, addBalances, dec, isAsset, str } from "../core/money.js";
+import { RESERVED } from "../core/orders.js";
 import {
   type ReceiveRequest,
   type ReceiveResult,
@@ -199,8 +200,8 @@ export abstract class WalletActor extends DurableObject<Env> {
       parent: r?.parent ?? null,
       strategy: r?.strategy ?? null,
       role: r?.role ?? null,
-      balances: { USD: "0", ...this.balances.byAsset(CASH) },
-      available: { USD: str(this.available("USD")) },
+      balances: { USD: "0", ...addBalances(this.balances.byAsset(CASH), this.balances.byAsset(RESERVED)) },
+      available: { USD: "0", ...this.balances.byAsset(CASH) },
       inTransit: { USD: "0", ...this.balances.byAsset(TRANSIT) },
     };
   }
@@ -311,12 +312,12 @@ export abstract class WalletActor extends DurableObject<Env> {
   }
 
   async state(): Promise<WalletState> {
-    const cash = this.balances.byAsset(CASH);
+    const cash = addBalances(this.balances.byAsset(CASH), this.balances.byAsset(RESERVED));
     const pending = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'`).one().n;
     return {
       record: this.record,
       balances: { USD: "0", ...cash },
-      available: { USD: str(this.available("USD")) },
+      available: { USD: "0", ...this.balances.byAsset(CASH) },
       inTransit: { USD: "0", ...this.balances.byAsset(TRANSIT) },
       trackRecord: this.trackRecord(),
       pendingTransfers: pending,

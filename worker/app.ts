@@ -7,6 +7,8 @@ import { ApiError, errorBody } from "./http/errors.js";
 import { aguiRoutes, eventHistoryRoutes, eventSocketRoutes } from "./http/events.js";
 import { farmRoutes } from "./http/farms.js";
 import { healthRoutes } from "./http/health.js";
+import { arbitrageRoutes, marketRoutes } from "./http/markets.js";
+import { orderRoutes } from "./http/orders.js";
 import { walletRoutes } from "./http/wallets.js";
 import { auth } from "./middleware/auth.js";
 import type { AppEnv } from "./types.js";
@@ -35,6 +37,9 @@ app.route("/farms", farmRoutes);
 app.route("/agents", agentRoutes);
 app.route("/events", eventHistoryRoutes);
 app.route("/agui", aguiRoutes);
+app.route("/markets", marketRoutes);
+app.route("/orders", orderRoutes);
+app.route("/arbitrage", arbitrageRoutes);
 app.route("/", deskRoutes);
 
 app.notFound((c) => c.json(errorBody("not_found", `no route ${c.req.method} ${c.req.path}`), 404));

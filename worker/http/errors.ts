@@ -28,6 +28,16 @@ const REFUSAL_STATUS: Record<string, ContentfulStatusCode> = {
   invalid_route: 422,
   same_wallet: 422,
   wallet_not_initialised: 409,
+  unknown_order: 404,
+  invalid_symbol: 422,
+  invalid_quantity: 422,
+  invalid_price: 422,
+  invalid_time_in_force: 422,
+  duplicate_client_order_id: 409,
+  too_many_resting_orders: 422,
+  no_liquidity: 422,
+  below_min_notional: 422,
+  post_only_would_cross: 422,
 };
 
 /** An ApiError for a refusal code the domain returned. */

@@ -1,0 +1,46 @@
+import { Hono } from "hono";
+import { ordersQuerySchema, placeOrderBodySchema } from "../../core/schemas.js";
+import { agentStub, treasuryStub } from "../../durable-objects/stubs.js";
+import { assertRole } from "../middleware/auth.js";
+import { idempotency } from "../middleware/idempotency.js";
+import type { AppEnv } from "../types.js";
+import { ApiError, jsonBody, parse, refusal } from "./errors.js";
+
+async function activeAgent(env: Env, id: string) {
+  const agent = await treasuryStub(env).lookup(id);
+  if (!agent || agent.kind !== "agent") throw new ApiError(404, "unknown_wallet", `no agent ${id}`);
+  return agent;
+}
+
+export const orderRoutes = new Hono<AppEnv>()
+  /** A manual order for an agent; the client order id derives from the command, so a retry never orders twice. */
+  .post("/", idempotency(), async (c) => {
+    assertRole(c.get("principal").role, "trader", "placing an order");
+    const body = parse(placeOrderBodySchema, await jsonBody(c), "order");
+    await activeAgent(c.env, body.agent);
+    const clientOrderId = `m-${c.get("commandId").replace(/[^A-Za-z0-9]/g, "").slice(0, 30)}`;
+    const out = await agentStub(c.env, body.agent).placeOrder(body.venue, {
+      clientOrderId,
+      symbol: body.symbol,
+      side: body.side,
+      type: body.type,
+      quantity: body.quantity,
+      price: body.price ?? null,
+      timeInForce: body.timeInForce,
+    });
+    if (!out.ok) throw refusal(out.code, out.message);
+    return c.json({ order: out.order }, 201);
+  })
+  .get("/", async (c) => {
+    const q = parse(ordersQuerySchema, c.req.query(), "query");
+    await activeAgent(c.env, q.agent);
+    return c.json({ orders: await agentStub(c.env, q.agent).orders(q.limit) });
+  })
+  .delete("/:id", idempotency(), async (c) => {
+    assertRole(c.get("principal").role, "trader", "cancelling an order");
+    const q = parse(ordersQuerySchema, c.req.query(), "query");
+    await activeAgent(c.env, q.agent);
+    const out = await agentStub(c.env, q.agent).cancelOrder(c.req.param("id"));
+    if (!out.ok) throw refusal(out.code, out.message);
+    return c.json({ order: out.order });
+  });
