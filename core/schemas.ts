@@ -159,3 +159,12 @@ export const ordersQuerySchema = z.strictObject({
   agent: walletIdSchema.refine((id) => id.startsWith("agent:"), "agent is an agent wallet id"),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
+
+export const routedOrderBodySchema = z.strictObject({
+  agent: walletIdSchema.refine((id) => id.startsWith("agent:"), "agent is an agent wallet id such as \"agent:marcus-momentum\""),
+  symbol: symbolSchema,
+  side: z.enum(["buy", "sell"]),
+  quantity: amountSchema,
+  /** Levels priced worse than this are not used. */
+  limitPrice: amountSchema.optional(),
+});

@@ -80,6 +80,34 @@ export class AgentWallet extends WalletActor {
     };
   }
 
+  /** Queues the order as it now stands for D1. Call inside `tx`. */
+  private recordOrder(id: string): void {
+    const row = this.orderRow(id);
+    if (!row) return;
+    const req = JSON.parse(row.request) as OrderRequest;
+    const venueOrder = row.order_json ? (JSON.parse(row.order_json) as VenueOrder) : null;
+    this.enqueue({
+      t: "order",
+      order: {
+        clientOrderId: id,
+        agent: this.walletId,
+        venue: row.venue,
+        symbol: req.symbol,
+        side: req.side,
+        type: req.type,
+        timeInForce: req.timeInForce,
+        price: req.price,
+        quantity: req.quantity,
+        status: row.status,
+        filledQuantity: venueOrder?.filledQuantity ?? "0",
+        averagePrice: venueOrder?.averagePrice ?? "0",
+        code: row.code,
+        createdAtMs: row.created_ms,
+        updatedAtMs: row.updated_ms,
+      },
+    });
+  }
+
   /** Releases what an order still reserves once it can no longer fill. Call inside `tx`. */
   private settleOrder(id: string, status: string, order: VenueOrder | null, code: string | null, message: string | null, nowMs: number): void {
     const row = this.orderRow(id);
@@ -99,6 +127,7 @@ export class AgentWallet extends WalletActor {
       nowMs,
       id,
     );
+    this.recordOrder(id);
     this.emit(`order:${id}:${status}:${nowMs}`, [custom("cival.order.updated", { clientOrderId: id, venue: row.venue, status, code, filledQuantity: order?.filledQuantity ?? null }, nowMs)], nowMs);
   }
 
@@ -140,6 +169,7 @@ export class AgentWallet extends WalletActor {
         nowMs,
         nowMs,
       );
+      this.recordOrder(req.clientOrderId);
       this.emit(`order:${req.clientOrderId}:placed`, toolCall(`order:${req.clientOrderId}`, "place_order", { venue: venueId, ...req }, { clientOrderId: req.clientOrderId, state: "pending", reserved: { asset: reservation.asset, amount: str(reservation.amount) } }, nowMs), nowMs);
       return null;
     });
@@ -191,6 +221,7 @@ export class AgentWallet extends WalletActor {
         const left = dec(row.reserved).minus(reservationUsed(fill));
         this.sql.exec(`UPDATE agent_orders SET reserved = ?, updated_ms = ? WHERE client_order_id = ?`, str(left.gt(0) ? left : dec("0")), nowMs, fill.clientOrderId);
         this.sql.exec(`INSERT INTO fills_in (fill_id, client_order_id, fill_json) VALUES (?, ?, ?)`, fill.fillId, fill.clientOrderId, JSON.stringify(fill));
+        this.enqueue({ t: "fill", fill: { ...fill, agent: this.walletId, venue: venueId } });
         this.emit(`fill:${fill.fillId}`, [custom("cival.order.filled", { ...fill, venue: venueId }, nowMs)], nowMs);
         applied++;
         const filled = this.sql.exec<{ q: string }>(`SELECT fill_json AS q FROM fills_in WHERE client_order_id = ?`, fill.clientOrderId).toArray().reduce((sum, r) => sum.plus(dec((JSON.parse(r.q) as Fill).quantity)), dec("0"));
@@ -205,6 +236,17 @@ export class AgentWallet extends WalletActor {
 
   async orders(limit = 100): Promise<AgentOrder[]> {
     return this.sql.exec<OrderRow>(`SELECT * FROM agent_orders ORDER BY created_ms DESC LIMIT ?`, limit).toArray().map((r) => this.orderView(r));
+  }
+
+  /** The agent's fills, newest first, each with the venue it happened on. */
+  async fills(limit = 200): Promise<Array<Fill & { venue: string }>> {
+    return this.sql
+      .exec<{ fill_json: string; venue: string }>(
+        `SELECT f.fill_json, o.venue FROM fills_in f JOIN agent_orders o ON o.client_order_id = f.client_order_id ORDER BY f.rowid DESC LIMIT ?`,
+        limit,
+      )
+      .toArray()
+      .map((r) => ({ ...(JSON.parse(r.fill_json) as Fill), venue: r.venue }));
   }
 
   async order(clientOrderId: string): Promise<AgentOrder | null> {

@@ -67,6 +67,14 @@ describe("orders", () => {
     const again = await api("POST", "/api/orders", { role: "trader", body: { agent: MARCUS, venue: "paper-binance", symbol: "BTC-USD", side: "buy", type: "market", quantity: "0.1" }, idempotencyKey: "buy-1" });
     expect(again.body.order.clientOrderId).toBe(res.body.order.clientOrderId);
     expect((await wallet(MARCUS)).balances.BTC).toBe("0.1");
+    // History: the order in its final state and its fills, once each, in D1.
+    const id = res.body.order.clientOrderId;
+    expect(await env.DB.prepare("SELECT status, filled_quantity AS q FROM orders WHERE client_order_id = ?").bind(id).first()).toEqual({ status: "filled", q: "0.1" });
+    const fills = await env.DB.prepare("SELECT SUM(CAST(quantity AS REAL)) AS q, COUNT(*) AS n FROM fills WHERE client_order_id = ?").bind(id).first<{ q: number; n: number }>();
+    expect(fills?.n).toBeGreaterThan(0);
+    expect(fills?.q).toBeCloseTo(0.1, 12);
+    const listed = (await api("GET", `/api/orders/fills?agent=${MARCUS}`, { role: "viewer" })).body.fills;
+    expect(listed.filter((f: { clientOrderId: string }) => f.clientOrderId === id).length).toBe(fills?.n);
   });
 
   it("when the same client order id reaches the agent twice then it is placed once", async () => {
@@ -142,6 +150,22 @@ describe("orders", () => {
     expect(res.status).toBe(status);
     expect(res.body.error.code).toBe(code);
     expect((await wallet(MARCUS)).available).toEqual(before.available);
+  });
+
+  it("when an order is routed then it is split over the venues' books and every child fills at its venue", async () => {
+    const before = await wallet("agent:sophia-reversion");
+    const res = await api("POST", "/api/orders/routed", { role: "trader", body: { agent: "agent:sophia-reversion", symbol: "ETH-USD", side: "buy", quantity: "20" } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.children.length).toBeGreaterThan(0);
+    let filled = new Decimal(0);
+    for (const child of res.body.children) {
+      expect(child.error).toBeUndefined();
+      filled = filled.plus(child.order.order.filledQuantity);
+    }
+    expect(filled.toFixed()).toBe(res.body.route.routedQuantity);
+    const after = await wallet("agent:sophia-reversion");
+    expect(after.balances.ETH).toBe(res.body.route.routedQuantity);
+    expect(new Decimal(before.balances.USD).gt(after.balances.USD)).toBe(true);
   });
 
   it("when a viewer places an order then it is a 403", async () => {

@@ -6,13 +6,15 @@ import { cashDelta } from "../../core/ledger.js";
 import { str } from "../../core/money.js";
 import type { TransferView } from "../../core/transfers.js";
 import type { WalletRecord } from "../../core/wallets.js";
-import { journalEntries, journalLines, transfers, wallets } from "./schema.js";
+import { fills, journalEntries, journalLines, orders, transfers, wallets } from "./schema.js";
 
 /** A fact an object records for D1, queued in its own SQLite in the same transaction as the change. */
 export type HistoryRecord =
   | { readonly t: "wallet"; readonly wallet: WalletRecord }
   | { readonly t: "transfer"; readonly transfer: TransferView; readonly memo: string | null; readonly version: number }
-  | { readonly t: "entry"; readonly walletId: string; readonly seq: number; readonly atMs: number; readonly entry: JournalEntry };
+  | { readonly t: "entry"; readonly walletId: string; readonly seq: number; readonly atMs: number; readonly entry: JournalEntry }
+  | { readonly t: "order"; readonly order: typeof orders.$inferInsert }
+  | { readonly t: "fill"; readonly fill: typeof fills.$inferInsert };
 
 /** Statements per D1 batch: a batch is one transaction, keep it small enough to commit fast. */
 export const HISTORY_BATCH_ROWS = 100;
@@ -62,6 +64,20 @@ export async function writeHistory(d1: D1Database, records: readonly HistoryReco
             setWhere: sql`excluded.version > ${transfers.version}`,
           }),
       );
+    } else if (r.t === "order") {
+      const o = r.order;
+      statements.push(
+        db
+          .insert(orders)
+          .values(o)
+          .onConflictDoUpdate({
+            target: orders.clientOrderId,
+            set: { status: o.status, filledQuantity: o.filledQuantity, averagePrice: o.averagePrice, code: o.code, updatedAtMs: o.updatedAtMs },
+            setWhere: sql`excluded.updated_at_ms >= ${orders.updatedAtMs}`,
+          }),
+      );
+    } else if (r.t === "fill") {
+      statements.push(db.insert(fills).values(r.fill).onConflictDoNothing());
     } else {
       const asset = r.entry.lines[0]?.asset ?? "USD";
       statements.push(

@@ -100,3 +100,45 @@ export const events = sqliteTable(
   },
   (t) => [index("events_thread_idx").on(t.thread, t.seq)],
 );
+
+/** Agents' orders as they stand; the agent writes every change, the newest wins. */
+export const orders = sqliteTable(
+  "orders",
+  {
+    clientOrderId: text("client_order_id").primaryKey(),
+    agent: text("agent").notNull(),
+    venue: text("venue").notNull(),
+    symbol: text("symbol").notNull(),
+    side: text("side").notNull(),
+    type: text("type").notNull(),
+    timeInForce: text("time_in_force").notNull(),
+    price: text("price"),
+    quantity: text("quantity").notNull(),
+    status: text("status").notNull(),
+    filledQuantity: text("filled_quantity").notNull(),
+    averagePrice: text("average_price").notNull(),
+    code: text("code"),
+    createdAtMs: integer("created_at_ms").notNull(),
+    updatedAtMs: integer("updated_at_ms").notNull(),
+  },
+  (t) => [index("orders_agent_idx").on(t.agent, t.createdAtMs)],
+);
+
+export const fills = sqliteTable(
+  "fills",
+  {
+    fillId: text("fill_id").primaryKey(),
+    clientOrderId: text("client_order_id").notNull(),
+    agent: text("agent").notNull(),
+    venue: text("venue").notNull(),
+    symbol: text("symbol").notNull(),
+    side: text("side").notNull(),
+    price: text("price").notNull(),
+    quantity: text("quantity").notNull(),
+    fee: text("fee").notNull(),
+    feeAsset: text("fee_asset").notNull(),
+    liquidity: text("liquidity").notNull(),
+    timeMs: integer("time_ms").notNull(),
+  },
+  (t) => [index("fills_agent_idx").on(t.agent, t.timeMs)],
+);

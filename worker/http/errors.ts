@@ -38,6 +38,7 @@ const REFUSAL_STATUS: Record<string, ContentfulStatusCode> = {
   no_liquidity: 422,
   below_min_notional: 422,
   post_only_would_cross: 422,
+  unroutable: 422,
 };
 
 /** An ApiError for a refusal code the domain returned. */

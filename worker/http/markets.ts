@@ -14,7 +14,7 @@ function venueOr404(id: string) {
   return spec;
 }
 
-async function booksFor(env: Env, symbol: string) {
+export async function booksFor(env: Env, symbol: string) {
   const books = await Promise.all(PAPER_VENUES.map(async (v) => ({ v, book: await (await openVenue(env, v.id)).book(symbol) })));
   return books.filter((b): b is { v: (typeof PAPER_VENUES)[number]; book: OrderBook } => b.book !== null).map((b) => venueBook(venueOr404(b.v.id), b.book));
 }

@@ -1,10 +1,12 @@
 import { Hono } from "hono";
-import { ordersQuerySchema, placeOrderBodySchema } from "../../core/schemas.js";
+import { routeOrder } from "../../core/routing.js";
+import { ordersQuerySchema, placeOrderBodySchema, routedOrderBodySchema } from "../../core/schemas.js";
 import { agentStub, treasuryStub } from "../../durable-objects/stubs.js";
 import { assertRole } from "../middleware/auth.js";
 import { idempotency } from "../middleware/idempotency.js";
 import type { AppEnv } from "../types.js";
 import { ApiError, jsonBody, parse, refusal } from "./errors.js";
+import { booksFor } from "./markets.js";
 
 async function activeAgent(env: Env, id: string) {
   const agent = await treasuryStub(env).lookup(id);
@@ -31,10 +33,34 @@ export const orderRoutes = new Hono<AppEnv>()
     if (!out.ok) throw refusal(out.code, out.message);
     return c.json({ order: out.order }, 201);
   })
+  /**
+   * Smart order routing: the order is split over the paper venues' books by depth and fees
+   * (core/routing), and each child goes to its venue as an IOC limit at the worst level planned.
+   */
+  .post("/routed", idempotency(), async (c) => {
+    assertRole(c.get("principal").role, "trader", "placing an order");
+    const body = parse(routedOrderBodySchema, await jsonBody(c), "routed order");
+    await activeAgent(c.env, body.agent);
+    const parentId = `r-${c.get("commandId").replace(/[^A-Za-z0-9]/g, "").slice(0, 30)}`;
+    const plan = routeOrder({ clientOrderId: parentId, symbol: body.symbol, side: body.side, quantity: body.quantity, limitPrice: body.limitPrice ?? null }, await booksFor(c.env, body.symbol));
+    if (!plan.ok) throw refusal(plan.code, plan.message);
+    const agent = agentStub(c.env, body.agent);
+    const children = [];
+    for (const child of plan.children) {
+      const placed = await agent.placeOrder(child.venueId, child.order);
+      children.push({ venue: child.venueId, expectedAveragePrice: child.expectedAveragePrice, expectedFee: child.expectedFee, ...(placed.ok ? { order: placed.order } : { error: { code: placed.code, message: placed.message } }) });
+    }
+    return c.json({ route: { ...plan, children: undefined }, children }, 201);
+  })
   .get("/", async (c) => {
     const q = parse(ordersQuerySchema, c.req.query(), "query");
     await activeAgent(c.env, q.agent);
     return c.json({ orders: await agentStub(c.env, q.agent).orders(q.limit) });
+  })
+  .get("/fills", async (c) => {
+    const q = parse(ordersQuerySchema, c.req.query(), "query");
+    await activeAgent(c.env, q.agent);
+    return c.json({ fills: await agentStub(c.env, q.agent).fills(q.limit) });
   })
   .delete("/:id", idempotency(), async (c) => {
     assertRole(c.get("principal").role, "trader", "cancelling an order");
