@@ -2,6 +2,8 @@
 interface CivalSecrets {
   /** HS256 secret for API tokens. Without it the API answers 503: never open. */
   JWT_SECRET?: string;
+  /** Key material (HKDF input) for exchange credentials stored encrypted in Venue objects. */
+  VENUE_KEYS_SECRET?: string;
 }
 interface Env extends CivalSecrets {}
 declare namespace Cloudflare {
