@@ -35,3 +35,12 @@ export function paperVenueSpec(id: string): VenueSpec | null {
     symbols: symbolSpecs(resolveMarketParams(PAPER_MARKET)),
   };
 }
+
+/** How a paper venue gets its prices: the synthetic market, or the real exchange's public data (fills stay simulated). */
+export type MarketSource = "synthetic" | "live";
+
+/** The exchange's own market for one of our paper symbols (Binance quotes in USDT, a USD stablecoin). */
+export function liveSymbolFor(exchange: ExchangeId, symbol: string): string {
+  const [base = "", quote = ""] = symbol.split("-");
+  return exchange === "binance" && quote === "USD" ? `${base}-USDT` : symbol;
+}

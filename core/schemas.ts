@@ -168,3 +168,14 @@ export const routedOrderBodySchema = z.strictObject({
   /** Levels priced worse than this are not used. */
   limitPrice: amountSchema.optional(),
 });
+
+export const venueSettingsBodySchema = z.strictObject({
+  /** "live": prices from the exchange's public data, fills still simulated (paper-on-live). */
+  marketSource: z.enum(["synthetic", "live"]),
+  baseUrl: z.url({ protocol: /^https?$/, error: "baseUrl is an http(s) URL" }).max(300).optional(),
+});
+
+export const venueKeysBodySchema = z.strictObject({
+  /** The exchange's credential fields (apiKey, apiSecret, privateKey, …); stored encrypted, never returned. */
+  credentials: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,40}$/), z.string().min(1).max(8192)).refine((c) => Object.keys(c).length > 0 && Object.keys(c).length <= 8, "credentials hold 1 to 8 fields"),
+});

@@ -4,7 +4,8 @@ import { bookFor } from "../core/market-book.js";
 import { type MarketState, createMarket, stepMarket, venuePrice } from "../core/market-sim.js";
 import { type MatchingSpec, type RestingBook, cancelOrder, emptyRestingBook, matchResting, matchingSpec, submitOrder } from "../core/matching.js";
 import { Decimal, str } from "../core/money.js";
-import { MARKET_STEP_MS, PAPER_MARKET, PAPER_MARKET_SEED, paperVenueSpec } from "../core/paper-venues.js";
+import { MARKET_STEP_MS, type MarketSource, PAPER_MARKET, PAPER_MARKET_SEED, liveSymbolFor, paperVenueSpec } from "../core/paper-venues.js";
+import { BASE_URLS, type VenueClientConfig, createVenueClient } from "../worker/venues/index.js";
 import { agentStub } from "./stubs.js";
 
 /** A market that fell further behind than this catches up in one coarse step (and leaves the shared path). */
@@ -15,6 +16,21 @@ const CANDLES_KEPT = 2_000;
 /** How often the venue's clock runs while orders rest on it. */
 const RESTING_CHECK_MS = 1_000;
 const FILL_RETRY_MS = 2_000;
+
+/** A live book older than this is fetched again. */
+const LIVE_BOOK_TTL_MS = 1_000;
+const LIVE_TIMEOUT_MS = 3_000;
+
+export interface VenueSettings {
+  readonly id: string;
+  readonly exchange: string;
+  readonly marketSource: MarketSource;
+  readonly baseUrl: string;
+  /** Whether exchange credentials are stored (encrypted); they are never returned. */
+  readonly hasKeys: boolean;
+  /** The last attempt to reach the exchange's public data, when prices come from it. */
+  readonly lastLive: { readonly ok: boolean; readonly message: string; readonly atMs: number } | null;
+}
 
 export type SubmitResult = { ok: true; order: VenueOrder; fills: Fill[] } | { ok: false; code: string; message: string };
 
@@ -39,6 +55,7 @@ export class Venue extends DurableObject<Env> {
   private spec: VenueSpec | null = null;
   private market: MarketState | null = null;
   private readonly matching = new Map<string, MatchingSpec>();
+  private readonly liveBooks = new Map<string, OrderBook>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -68,6 +85,62 @@ export class Venue extends DurableObject<Env> {
     this.sql.exec(`INSERT OR IGNORE INTO venue_meta (key, value) VALUES ('id', ?)`, id);
     this.spec = spec;
     return spec;
+  }
+
+  private setting(key: string): string | null {
+    return this.sql.exec<{ value: string }>(`SELECT value FROM venue_meta WHERE key = ?`, key).toArray()[0]?.value ?? null;
+  }
+
+  async settings(): Promise<VenueSettings> {
+    const spec = this.venueSpec();
+    const lastLive = this.setting("last_live");
+    return {
+      id: spec.id,
+      exchange: spec.exchange,
+      marketSource: (this.setting("market_source") as MarketSource | null) ?? "synthetic",
+      baseUrl: this.setting("base_url") ?? BASE_URLS[spec.exchange],
+      hasKeys: this.setting("keys") !== null,
+      lastLive: lastLive ? (JSON.parse(lastLive) as VenueSettings["lastLive"]) : null,
+    };
+  }
+
+  /** Chooses where prices come from (paper-on-live takes the exchange's public books; fills stay simulated). */
+  async configure(marketSource: MarketSource, baseUrl: string | null): Promise<VenueSettings> {
+    this.sql.exec(`INSERT OR REPLACE INTO venue_meta (key, value) VALUES ('market_source', ?)`, marketSource);
+    if (baseUrl) this.sql.exec(`INSERT OR REPLACE INTO venue_meta (key, value) VALUES ('base_url', ?)`, baseUrl);
+    else this.sql.exec(`DELETE FROM venue_meta WHERE key = 'base_url'`);
+    this.liveBooks.clear();
+    return this.settings();
+  }
+
+  /** Stores exchange credentials, already sealed (AES-GCM) by the Worker; nothing here can read them back out. */
+  async storeKeys(envelope: string): Promise<VenueSettings> {
+    this.sql.exec(`INSERT OR REPLACE INTO venue_meta (key, value) VALUES ('keys', ?)`, envelope);
+    return this.settings();
+  }
+
+  /**
+   * The exchange's own book when prices come from it; null (and the failure recorded, plainly)
+   * when it cannot be reached, so the caller falls back to the synthetic market.
+   */
+  private async liveBook(symbol: string, nowMs: number): Promise<OrderBook | null> {
+    if (this.setting("market_source") !== "live") return null;
+    const cached = this.liveBooks.get(symbol);
+    if (cached && nowMs - cached.timeMs < LIVE_BOOK_TTL_MS) return cached;
+    const spec = this.venueSpec();
+    const baseUrl = this.setting("base_url") ?? BASE_URLS[spec.exchange];
+    const config = { exchange: spec.exchange, options: { baseUrl, timeoutMs: LIVE_TIMEOUT_MS, retry: { maxAttempts: 1 } } } as VenueClientConfig;
+    try {
+      const book = await createVenueClient(config).book(liveSymbolFor(spec.exchange, symbol), 20);
+      const ours: OrderBook = { ...book, symbol, timeMs: nowMs };
+      this.liveBooks.set(symbol, ours);
+      this.sql.exec(`INSERT OR REPLACE INTO venue_meta (key, value) VALUES ('last_live', ?)`, JSON.stringify({ ok: true, message: `prices from ${baseUrl}`, atMs: nowMs }));
+      return ours;
+    } catch (err) {
+      const message = `${baseUrl} could not be reached (${err instanceof Error ? err.message : String(err)}): prices come from the synthetic market`;
+      this.sql.exec(`INSERT OR REPLACE INTO venue_meta (key, value) VALUES ('last_live', ?)`, JSON.stringify({ ok: false, message, atMs: nowMs }));
+      return null;
+    }
   }
 
   private venueSpec(): VenueSpec {
@@ -137,7 +210,8 @@ export class Venue extends DurableObject<Env> {
     const spec = this.venueSpec().symbols.find((s) => s.symbol === symbol);
     if (!spec) return null;
     const nowMs = Date.now();
-    return bookFor(this.advance(nowMs), this.venueId(), symbol, spec, nowMs);
+    const live = await this.liveBook(symbol, nowMs);
+    return live ?? bookFor(this.advance(nowMs), this.venueId(), symbol, spec, nowMs);
   }
 
   async ticker(symbol: string): Promise<Ticker | null> {
@@ -145,7 +219,8 @@ export class Venue extends DurableObject<Env> {
     if (!book) return null;
     const bid = book.bids[0]?.price ?? "0";
     const ask = book.asks[0]?.price ?? "0";
-    return { symbol, bid, ask, last: venuePrice(this.market as MarketState, this.venueId(), symbol), timeMs: book.timeMs };
+    const last = this.liveBooks.get(symbol) === book ? new Decimal(bid).plus(ask).div(2).toDecimalPlaces(8).toFixed() : venuePrice(this.market as MarketState, this.venueId(), symbol);
+    return { symbol, bid, ask, last, timeMs: book.timeMs };
   }
 
   /** Candles from the one-minute history, aggregated to `interval`, oldest first. */
@@ -213,7 +288,8 @@ export class Venue extends DurableObject<Env> {
     const nowMs = Date.now();
     // The order meets the book as it is after the venue's latency.
     const arrivalMs = nowMs + m.latencyMs;
-    const book = bookFor(this.advance(arrivalMs), this.venueId(), order.symbol, spec, arrivalMs);
+    const live = await this.liveBook(order.symbol, nowMs);
+    const book = live ? { ...live, timeMs: arrivalMs } : bookFor(this.advance(arrivalMs), this.venueId(), order.symbol, spec, arrivalMs);
     const result = submitOrder(this.resting(order.symbol), order, book, nowMs, m);
     if (!result.ok) return { ok: false, code: result.code, message: result.message };
     this.ctx.storage.transactionSync(() => {
@@ -297,7 +373,8 @@ export class Venue extends DurableObject<Env> {
         if (resting.bids.length === 0 && resting.asks.length === 0) continue;
         const m = this.matchingFor(s.symbol);
         if (!m) continue;
-        const out = matchResting(resting, bookFor(market, this.venueId(), s.symbol, s, nowMs), m);
+        const live = await this.liveBook(s.symbol, nowMs);
+        const out = matchResting(resting, live ?? bookFor(market, this.venueId(), s.symbol, s, nowMs), m);
         if (out.fills.length === 0 && out.orders.length === 0) continue;
         this.ctx.storage.transactionSync(() => {
           this.sql.exec(`INSERT OR REPLACE INTO resting (symbol, book) VALUES (?, ?)`, s.symbol, JSON.stringify(out.resting));
