@@ -1,6 +1,7 @@
 import { walletKind } from "../core/wallets.js";
 import type { AgentWallet } from "./agent-wallet.js";
 import type { EventHub } from "./event-hub.js";
+import type { MarketWatch } from "./market-watch.js";
 import type { MasterWallet } from "./master-wallet.js";
 import type { StrategyFarm } from "./strategy-farm.js";
 import type { Venue } from "./venue.js";
@@ -40,4 +41,9 @@ export async function openVenue(env: Env, venueId: string): Promise<DurableObjec
   const stub = env.VENUE.get(env.VENUE.idFromName(`venue:${venueId}`));
   await stub.open(venueId);
   return stub;
+}
+
+/** The desk's arbitrage watch. */
+export function marketWatchStub(env: Env): DurableObjectStub<MarketWatch> {
+  return env.MARKET_WATCH.get(env.MARKET_WATCH.idFromName("desk"));
 }

@@ -2,6 +2,7 @@ import { app } from "./app.js";
 
 export { AgentWallet } from "../durable-objects/agent-wallet.js";
 export { EventHub } from "../durable-objects/event-hub.js";
+export { MarketWatch } from "../durable-objects/market-watch.js";
 export { MasterWallet } from "../durable-objects/master-wallet.js";
 export { StrategyFarm } from "../durable-objects/strategy-farm.js";
 export { Venue } from "../durable-objects/venue.js";

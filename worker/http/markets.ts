@@ -1,10 +1,9 @@
 import { Hono } from "hono";
-import { scanArbitrage } from "../../core/arbitrage.js";
 import type { OrderBook } from "../../core/market.js";
 import { PAPER_VENUES, paperVenueSpec } from "../../core/paper-venues.js";
 import { bestBidAsk, venueBook } from "../../core/routing.js";
 import { candleQuerySchema, symbolSchema, venueIdSchema } from "../../core/schemas.js";
-import { openVenue } from "../../durable-objects/stubs.js";
+import { marketWatchStub, openVenue } from "../../durable-objects/stubs.js";
 import type { AppEnv } from "../types.js";
 import { ApiError, parse } from "./errors.js";
 
@@ -49,8 +48,5 @@ export const marketRoutes = new Hono<AppEnv>()
     return c.json(what === "candles" ? { candles: out } : out);
   });
 
-export const arbitrageRoutes = new Hono<AppEnv>().get("/", async (c) => {
-  const symbols = paperVenueSpec(PAPER_VENUES[0]?.id ?? "")?.symbols.map((s) => s.symbol) ?? [];
-  const found = await Promise.all(symbols.map(async (symbol) => ({ symbol, opportunities: scanArbitrage(await booksFor(c.env, symbol)) })));
-  return c.json({ scannedAtMs: Date.now(), symbols: found });
-});
+/** Cross-venue opportunities now; looking keeps the watch scanning (and publishing `cival.arbitrage.found`) for a while. */
+export const arbitrageRoutes = new Hono<AppEnv>().get("/", async (c) => c.json(await marketWatchStub(c.env).look()));
