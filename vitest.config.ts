@@ -12,6 +12,7 @@ export default defineConfig(async () => {
           bindings: {
             TEST_MIGRATIONS: migrations,
             JWT_SECRET: "test-secret-of-at-least-32-characters!!",
+            VENUE_KEYS_SECRET: "test-venue-keys-secret-0123456789abcdef",
             CIVAL_PROPERTY_RUNS: process.env.CIVAL_PROPERTY_RUNS ?? "1000",
             CIVAL_PROPERTY_SEED: process.env.CIVAL_PROPERTY_SEED ?? "20261124",
           },

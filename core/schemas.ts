@@ -172,6 +172,8 @@ export const routedOrderBodySchema = z.strictObject({
 export const venueSettingsBodySchema = z.strictObject({
   /** "live": prices from the exchange's public data, fills still simulated (paper-on-live). */
   marketSource: z.enum(["synthetic", "live"]),
+  /** "live": orders go to the exchange with the stored keys; "paper": fills are simulated. */
+  trading: z.enum(["paper", "live"]).optional(),
   baseUrl: z.url({ protocol: /^https?$/, error: "baseUrl is an http(s) URL" }).max(300).optional(),
 });
 

@@ -5,8 +5,10 @@ import { type MarketState, createMarket, stepMarket, venuePrice } from "../core/
 import { type MatchingSpec, type RestingBook, cancelOrder, emptyRestingBook, matchResting, matchingSpec, submitOrder } from "../core/matching.js";
 import { Decimal, str } from "../core/money.js";
 import { MARKET_STEP_MS, type MarketSource, PAPER_MARKET, PAPER_MARKET_SEED, liveSymbolFor, paperVenueSpec } from "../core/paper-venues.js";
-import { BASE_URLS, type VenueClientConfig, createVenueClient } from "../worker/venues/index.js";
-import { agentStub } from "./stubs.js";
+import { fillFromProgress } from "../core/live-fills.js";
+import { BASE_URLS, type VenueClient, type VenueClientConfig, createVenueClient, isExchangeError, openCredentials, venueKeysSecret } from "../worker/venues/index.js";
+import { custom, run } from "../core/events.js";
+import { agentStub, hubStub } from "./stubs.js";
 
 /** A market that fell further behind than this catches up in one coarse step (and leaves the shared path). */
 const MAX_CATCH_UP_STEPS = 86_400;
@@ -16,6 +18,8 @@ const CANDLES_KEPT = 2_000;
 /** How often the venue's clock runs while orders rest on it. */
 const RESTING_CHECK_MS = 1_000;
 const FILL_RETRY_MS = 2_000;
+/** How often a live venue compares the exchange's orders with its records. */
+const RECONCILE_INTERVAL_MS = 10_000;
 
 /** A live book older than this is fetched again. */
 const LIVE_BOOK_TTL_MS = 1_000;
@@ -28,6 +32,8 @@ export interface VenueSettings {
   readonly baseUrl: string;
   /** Whether exchange credentials are stored (encrypted); they are never returned. */
   readonly hasKeys: boolean;
+  /** paper: fills are simulated; live: orders go to the exchange with the stored keys. */
+  readonly trading: "paper" | "live";
   /** The last attempt to reach the exchange's public data, when prices come from it. */
   readonly lastLive: { readonly ok: boolean; readonly message: string; readonly atMs: number } | null;
 }
@@ -65,7 +71,8 @@ export class Venue extends DurableObject<Env> {
       this.sql.exec(`CREATE TABLE IF NOT EXISTS resting (symbol TEXT PRIMARY KEY, book TEXT NOT NULL)`);
       this.sql.exec(`CREATE TABLE IF NOT EXISTS orders (client_order_id TEXT PRIMARY KEY, account TEXT NOT NULL, symbol TEXT NOT NULL, status TEXT NOT NULL, order_json TEXT NOT NULL, updated_ms INTEGER NOT NULL)`);
       this.sql.exec(`CREATE INDEX IF NOT EXISTS orders_account ON orders (account, updated_ms)`);
-      this.sql.exec(`CREATE TABLE IF NOT EXISTS fills (fill_id TEXT PRIMARY KEY, account TEXT NOT NULL, fill_json TEXT NOT NULL, delivered INTEGER NOT NULL, time_ms INTEGER NOT NULL)`);
+      this.sql.exec(`CREATE TABLE IF NOT EXISTS fills (fill_id TEXT PRIMARY KEY, client_order_id TEXT NOT NULL, account TEXT NOT NULL, fill_json TEXT NOT NULL, delivered INTEGER NOT NULL, time_ms INTEGER NOT NULL)`);
+      this.sql.exec(`CREATE INDEX IF NOT EXISTS fills_order ON fills (client_order_id)`);
       this.sql.exec(`CREATE TABLE IF NOT EXISTS candles (symbol TEXT NOT NULL, open_time INTEGER NOT NULL, open TEXT NOT NULL, high TEXT NOT NULL, low TEXT NOT NULL, close TEXT NOT NULL, volume TEXT NOT NULL, PRIMARY KEY (symbol, open_time))`);
       const market = this.sql.exec<{ value: string }>(`SELECT value FROM venue_meta WHERE key = 'market'`).toArray()[0];
       if (market) this.market = JSON.parse(market.value) as MarketState;
@@ -100,6 +107,7 @@ export class Venue extends DurableObject<Env> {
       marketSource: (this.setting("market_source") as MarketSource | null) ?? "synthetic",
       baseUrl: this.setting("base_url") ?? BASE_URLS[spec.exchange],
       hasKeys: this.setting("keys") !== null,
+      trading: this.setting("trading") === "live" ? "live" : "paper",
       lastLive: lastLive ? (JSON.parse(lastLive) as VenueSettings["lastLive"]) : null,
     };
   }
@@ -111,6 +119,111 @@ export class Venue extends DurableObject<Env> {
     else this.sql.exec(`DELETE FROM venue_meta WHERE key = 'base_url'`);
     this.liveBooks.clear();
     return this.settings();
+  }
+
+  /** Switches between simulated fills and real orders; real orders need stored keys. */
+  async setTrading(trading: "paper" | "live"): Promise<{ ok: true; settings: VenueSettings } | { ok: false; code: string; message: string }> {
+    if (trading === "live" && this.setting("keys") === null) return { ok: false, code: "keys_missing", message: "store the exchange's keys first (PUT /api/venues/:id/keys)" };
+    this.sql.exec(`INSERT OR REPLACE INTO venue_meta (key, value) VALUES ('trading', ?)`, trading);
+    await this.arm();
+    return { ok: true, settings: await this.settings() };
+  }
+
+  private isLive(): boolean {
+    return this.setting("trading") === "live";
+  }
+
+  /** The exchange client with the account's keys, opened from their sealed envelope. */
+  private async tradingClient(): Promise<VenueClient> {
+    const envelope = this.setting("keys");
+    if (!envelope) throw new Error("invariant: live trading without keys");
+    const spec = this.venueSpec();
+    const credentials = await openCredentials(venueKeysSecret(this.env), envelope, spec.id);
+    return createVenueClient({ exchange: spec.exchange, options: { baseUrl: this.setting("base_url") ?? BASE_URLS[spec.exchange], credentials } } as VenueClientConfig);
+  }
+
+  /** Records a new report of a live order and the fill it implies. Call inside a transaction. */
+  private recordLive(account: string, order: VenueOrder, nowMs: number): void {
+    const prevRow = this.sql.exec<{ order_json: string }>(`SELECT order_json FROM orders WHERE client_order_id = ?`, order.clientOrderId).toArray()[0];
+    const prev = prevRow ? (JSON.parse(prevRow.order_json) as VenueOrder) : null;
+    const spec = this.venueSpec();
+    const fill = fillFromProgress(prev, order, new Decimal(spec.takerFeeRate), spec.symbols.find((s) => s.symbol === order.symbol)?.quote ?? "USD", nowMs);
+    this.saveOrder(account, order);
+    if (fill) this.saveFills(account, [fill]);
+  }
+
+  /**
+   * A real order: the record is written before the exchange is called; an answer that is lost
+   * leaves the order `unknown`, and while an account has one it takes no new risk.
+   */
+  private async submitLive(account: string, order: OrderRequest): Promise<SubmitResult> {
+    const unknown = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM orders WHERE account = ? AND status IN ('unknown', 'pending')`, account).one().n;
+    if (unknown > 0) return { ok: false, code: "unknown_order_outstanding", message: `${account} has an order whose outcome is not known yet: no new orders until it is reconciled` };
+    const nowMs = Date.now();
+    const pending: VenueOrder = { clientOrderId: order.clientOrderId, venueOrderId: null, symbol: order.symbol, side: order.side, type: order.type, timeInForce: order.timeInForce, price: order.price, quantity: order.quantity, filledQuantity: "0", averagePrice: "0", status: "pending", updatedAtMs: nowMs };
+    this.saveOrder(account, pending);
+    const exchangeSymbol = liveSymbolFor(this.venueSpec().exchange, order.symbol);
+    try {
+      const reported = await (await this.tradingClient()).placeOrder({ ...order, symbol: exchangeSymbol });
+      this.ctx.storage.transactionSync(() => this.recordLive(account, { ...reported, symbol: order.symbol }, Date.now()));
+    } catch (err) {
+      if (isExchangeError(err) && err.code !== "unknown_outcome" && !err.info.maybeExecuted) {
+        this.saveOrder(account, { ...pending, status: "rejected", updatedAtMs: Date.now() });
+        await this.arm();
+        return { ok: false, code: err.code, message: err.message };
+      }
+      this.saveOrder(account, { ...pending, status: "unknown", updatedAtMs: Date.now() });
+    }
+    await this.deliverFills();
+    await this.arm();
+    const now = await this.getOrder(order.clientOrderId);
+    if (!now) throw new Error("invariant: live order vanished");
+    return { ok: true, order: now.order, fills: now.fills };
+  }
+
+  /**
+   * Compares the exchange's orders with the records and corrects the records from the exchange's
+   * truth: each order not yet final is read back (fills follow), and orders the exchange has that
+   * the desk does not know are reported as `cival.venue.discrepancy`.
+   */
+  async reconcile(): Promise<{ checked: number; corrected: number; discrepancies: string[] }> {
+    if (!this.isLive()) return { checked: 0, corrected: 0, discrepancies: [] };
+    const client = await this.tradingClient();
+    const spec = this.venueSpec();
+    const rows = this.sql.exec<{ account: string; order_json: string }>(`SELECT account, order_json FROM orders WHERE status IN ('pending', 'unknown', 'open', 'partially_filled') LIMIT 50`).toArray();
+    let corrected = 0;
+    for (const row of rows) {
+      const mine = JSON.parse(row.order_json) as VenueOrder;
+      const theirs = await client.getOrder(liveSymbolFor(spec.exchange, mine.symbol), mine.clientOrderId);
+      const nowMs = Date.now();
+      if (!theirs) {
+        // The exchange never got it: after a grace period, nothing was placed.
+        if ((mine.status === "pending" || mine.status === "unknown") && nowMs - mine.updatedAtMs > 30_000) {
+          this.saveOrder(row.account, { ...mine, status: "rejected", updatedAtMs: nowMs });
+          corrected++;
+        }
+        continue;
+      }
+      const next = { ...theirs, symbol: mine.symbol };
+      if (next.status !== mine.status || next.filledQuantity !== mine.filledQuantity) {
+        this.ctx.storage.transactionSync(() => this.recordLive(row.account, next, nowMs));
+        corrected++;
+      }
+    }
+    const known = new Set(this.sql.exec<{ client_order_id: string }>(`SELECT client_order_id FROM orders`).toArray().map((r) => r.client_order_id));
+    const discrepancies = (await client.openOrders()).filter((o) => !known.has(o.clientOrderId)).map((o) => o.clientOrderId);
+    if (discrepancies.length > 0) {
+      const nowMs = Date.now();
+      await hubStub(this.env).publish({
+        source: `venue:${spec.id}`,
+        batch: nowMs,
+        thread: `venue:${spec.id}`,
+        topics: [],
+        events: run(`venue:${spec.id}`, `reconcile:${nowMs}`, nowMs, [custom("cival.venue.discrepancy", { venue: spec.id, unknownOpenOrders: discrepancies }, nowMs)]),
+      });
+    }
+    await this.deliverFills();
+    return { checked: rows.length, corrected, discrepancies };
   }
 
   /** Stores exchange credentials, already sealed (AES-GCM) by the Worker; nothing here can read them back out. */
@@ -263,7 +376,9 @@ export class Venue extends DurableObject<Env> {
   }
 
   private saveFills(account: string, fills: readonly Fill[]): void {
-    for (const f of fills) this.sql.exec(`INSERT OR IGNORE INTO fills (fill_id, account, fill_json, delivered, time_ms) VALUES (?, ?, ?, 0, ?)`, f.fillId, account, JSON.stringify(f), f.timeMs);
+    for (const f of fills) {
+      this.sql.exec(`INSERT OR IGNORE INTO fills (fill_id, client_order_id, account, fill_json, delivered, time_ms) VALUES (?, ?, ?, ?, 0, ?)`, f.fillId, f.clientOrderId, account, JSON.stringify(f), f.timeMs);
+    }
   }
 
   private accountOf(clientOrderId: string): string | null {
@@ -276,6 +391,11 @@ export class Venue extends DurableObject<Env> {
    * this answers (and by alarm, if that delivery fails).
    */
   async submit(account: string, order: OrderRequest): Promise<SubmitResult> {
+    const knownLive = this.isLive() ? this.sql.exec(`SELECT 1 FROM orders WHERE client_order_id = ?`, order.clientOrderId).toArray().length > 0 : false;
+    if (this.isLive() && !knownLive) {
+      if (!this.venueSpec().symbols.some((s) => s.symbol === order.symbol)) return { ok: false, code: "invalid_symbol", message: order.symbol };
+      return this.submitLive(account, order);
+    }
     const known = this.sql.exec<{ account: string; order_json: string }>(`SELECT account, order_json FROM orders WHERE client_order_id = ?`, order.clientOrderId).toArray()[0];
     if (known) {
       if (known.account !== account) return { ok: false, code: "duplicate_client_order_id", message: `${order.clientOrderId} belongs to another account` };
@@ -307,6 +427,16 @@ export class Venue extends DurableObject<Env> {
     if (!known || known.account !== account) return { ok: false, code: "unknown_order", message: `no order ${clientOrderId} for ${account}` };
     const current = JSON.parse(known.order_json) as VenueOrder;
     if (current.status !== "open" && current.status !== "partially_filled") return { ok: true, order: current, fills: this.fillsOf(clientOrderId) };
+    if (this.isLive()) {
+      const client = await this.tradingClient();
+      const exchangeSymbol = liveSymbolFor(this.venueSpec().exchange, known.symbol);
+      await client.cancelOrder(exchangeSymbol, clientOrderId);
+      const theirs = await client.getOrder(exchangeSymbol, clientOrderId);
+      if (theirs) this.ctx.storage.transactionSync(() => this.recordLive(account, { ...theirs, symbol: known.symbol }, Date.now()));
+      await this.deliverFills();
+      const now = await this.getOrder(clientOrderId);
+      return now ? { ok: true, order: now.order, fills: now.fills } : { ok: false, code: "unknown_order", message: clientOrderId };
+    }
     const m = this.matchingFor(known.symbol);
     if (!m) return { ok: false, code: "invalid_symbol", message: known.symbol };
     const out = cancelOrder(this.resting(known.symbol), clientOrderId, Date.now(), m);
@@ -335,7 +465,7 @@ export class Venue extends DurableObject<Env> {
 
   private fillsOf(clientOrderId: string): Fill[] {
     return this.sql
-      .exec<{ fill_json: string }>(`SELECT fill_json FROM fills WHERE fill_json LIKE ? ORDER BY time_ms`, `%"clientOrderId":${JSON.stringify(clientOrderId)}%`)
+      .exec<{ fill_json: string }>(`SELECT fill_json FROM fills WHERE client_order_id = ? ORDER BY time_ms`, clientOrderId)
       .toArray()
       .map((r) => JSON.parse(r.fill_json) as Fill);
   }
@@ -366,6 +496,14 @@ export class Venue extends DurableObject<Env> {
   /** Fills resting orders the market has crossed since, and retries fill deliveries. */
   override async alarm(): Promise<void> {
     try {
+      if (this.isLive()) {
+        try {
+          await this.reconcile();
+        } catch (err) {
+          console.warn("cival: reconciliation failed, will retry", err);
+        }
+        return;
+      }
       const nowMs = Date.now();
       const market = this.advance(nowMs);
       for (const s of this.venueSpec().symbols) {
@@ -395,6 +533,11 @@ export class Venue extends DurableObject<Env> {
   }
 
   private async arm(): Promise<void> {
+    if (this.isLive()) {
+      // Reconciliation runs on a timer, not only at start.
+      await this.ctx.storage.setAlarm(Date.now() + RECONCILE_INTERVAL_MS);
+      return;
+    }
     const resting = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM orders WHERE status IN ('open', 'partially_filled')`).one().n;
     const undelivered = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM fills WHERE delivered = 0`).one().n;
     if (resting > 0) await this.ctx.storage.setAlarm(Date.now() + RESTING_CHECK_MS);

@@ -67,9 +67,10 @@ describe("venue settings", () => {
   it("when keys are stored then they are sealed, never returned, and need the secret and the admin role", async () => {
     const body = { credentials: { apiKey: "k-123", apiSecret: "s3cr3t-value" } };
     expect((await api("PUT", "/api/venues/paper-coinbase/keys", { role: "trader", body })).status).toBe(403);
-    expect((await api("PUT", "/api/venues/paper-coinbase/keys", { body })).status).toBe(503);
-    const withSecret = { ...env, VENUE_KEYS_SECRET: "a-long-random-secret-for-keys-0123456789" };
-    const res = await app.request("/api/venues/paper-coinbase/keys", { method: "PUT", headers: { Authorization: `Bearer ${await token("admin")}`, "Content-Type": "application/json" }, body: JSON.stringify(body) }, withSecret);
+    const noSecret = { ...env, VENUE_KEYS_SECRET: undefined };
+    const refused = await app.request("/api/venues/paper-coinbase/keys", { method: "PUT", headers: { Authorization: `Bearer ${await token("admin")}`, "Content-Type": "application/json" }, body: JSON.stringify(body) }, noSecret);
+    expect(refused.status).toBe(503);
+    const res = await app.request("/api/venues/paper-coinbase/keys", { method: "PUT", headers: { Authorization: `Bearer ${await token("admin")}`, "Content-Type": "application/json" }, body: JSON.stringify(body) }, env);
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).not.toContain("s3cr3t-value");

@@ -39,6 +39,16 @@ const REFUSAL_STATUS: Record<string, ContentfulStatusCode> = {
   below_min_notional: 422,
   post_only_would_cross: 422,
   unroutable: 422,
+  unknown_order_outstanding: 409,
+  keys_missing: 409,
+  invalid_order: 422,
+  invalid_request: 422,
+  unknown_symbol: 422,
+  auth: 502,
+  rate_limited: 503,
+  unavailable: 503,
+  timeout: 504,
+  bad_response: 502,
 };
 
 /** An ApiError for a refusal code the domain returned. */

@@ -5,7 +5,7 @@ import { openVenue } from "../../durable-objects/stubs.js";
 import { assertRole } from "../middleware/auth.js";
 import { KeyEnvelopeError, sealCredentials, venueKeysSecret } from "../venues/index.js";
 import type { AppEnv } from "../types.js";
-import { ApiError, jsonBody, parse } from "./errors.js";
+import { ApiError, jsonBody, parse, refusal } from "./errors.js";
 
 function venueId(raw: string): string {
   const id = parse(venueIdSchema, raw, "venue");
@@ -20,7 +20,12 @@ export const venueRoutes = new Hono<AppEnv>()
     assertRole(c.get("principal").role, "admin", "changing a venue's settings");
     const id = venueId(c.req.param("id"));
     const body = parse(venueSettingsBodySchema, await jsonBody(c), "venue settings");
-    return c.json({ venue: await (await openVenue(c.env, id)).configure(body.marketSource, body.baseUrl ?? null) });
+    const venue = await openVenue(c.env, id);
+    const configured = await venue.configure(body.marketSource, body.baseUrl ?? null);
+    if (!body.trading) return c.json({ venue: configured });
+    const traded = await venue.setTrading(body.trading);
+    if (!traded.ok) throw refusal(traded.code, traded.message);
+    return c.json({ venue: traded.settings });
   })
   .put("/:id/keys", async (c) => {
     assertRole(c.get("principal").role, "admin", "setting a venue's keys");
