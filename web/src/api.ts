@@ -4,9 +4,26 @@ import type {
   collectionBodySchema,
   createAgentBodySchema,
   createFarmBodySchema,
+  placeOrderBodySchema,
   rebalanceBodySchema,
 } from "../../core/schemas.ts";
-import type { Me, Move, Rebalance, WalletRecordReply, WalletsReply } from "./types.ts";
+import type {
+  AgentOrder,
+  ArbitrageReply,
+  BestQuotes,
+  Candle,
+  CandleInterval,
+  Me,
+  Move,
+  OrderBook,
+  OrderFill,
+  Rebalance,
+  Ticker,
+  VenueSpec,
+  WalletNode,
+  WalletRecordReply,
+  WalletsReply,
+} from "./types.ts";
 
 /** An error the API answered with (its envelope), or a failure to reach it (status 0). */
 export class ApiError extends Error {
@@ -125,6 +142,28 @@ export function createClient(options: ClientOptions) {
       ),
     archive: (id: string, opts?: SendOptions) =>
       send<WalletRecordReply>("POST", `/api/${collection(id)}/${encodeURIComponent(slug(id))}/archive`, {}, opts),
+    wallet: (id: string) => send<{ wallet: WalletNode }>("GET", `/api/wallets/${encodeURIComponent(id)}`),
+    markets: () => send<{ venues: VenueSpec[] }>("GET", "/api/markets"),
+    ticker: (venue: string, symbol: string) => send<Ticker>("GET", `${marketPath(venue, symbol)}/ticker`),
+    book: (venue: string, symbol: string) => send<OrderBook>("GET", `${marketPath(venue, symbol)}/book`),
+    candles: (venue: string, symbol: string, interval: CandleInterval, limit: number) =>
+      send<{ candles: Candle[] }>(
+        "GET",
+        `${marketPath(venue, symbol)}/candles?${new URLSearchParams({ interval, limit: String(limit) }).toString()}`,
+      ),
+    best: (symbol: string) => send<BestQuotes>("GET", `/api/markets/best/${encodeURIComponent(symbol)}`),
+    arbitrage: () => send<ArbitrageReply>("GET", "/api/arbitrage"),
+    placeOrder: (body: Input<typeof placeOrderBodySchema>, opts?: SendOptions) =>
+      send<{ order: AgentOrder }>("POST", "/api/orders", body, opts),
+    orders: (agent: string, limit = 100) => send<{ orders: AgentOrder[] }>("GET", `/api/orders?${agentQuery(agent, limit)}`),
+    fills: (agent: string, limit = 100) => send<{ fills: OrderFill[] }>("GET", `/api/orders/fills?${agentQuery(agent, limit)}`),
+    cancelOrder: (agent: string, clientOrderId: string, opts?: SendOptions) =>
+      send<{ order: AgentOrder }>(
+        "DELETE",
+        `/api/orders/${encodeURIComponent(clientOrderId)}?${new URLSearchParams({ agent }).toString()}`,
+        undefined,
+        opts,
+      ),
   };
 }
 
@@ -134,6 +173,14 @@ function collection(walletId: string): "farms" | "agents" {
   if (walletId.startsWith("farm:")) return "farms";
   if (walletId.startsWith("agent:")) return "agents";
   throw new Error(`not a farm or agent wallet id: ${walletId}`);
+}
+
+function marketPath(venue: string, symbol: string): string {
+  return `/api/markets/${encodeURIComponent(venue)}/${encodeURIComponent(symbol)}`;
+}
+
+function agentQuery(agent: string, limit: number): string {
+  return new URLSearchParams({ agent, limit: String(limit) }).toString();
 }
 
 function slug(walletId: string): string {

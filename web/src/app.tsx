@@ -1,4 +1,4 @@
-import { createSignal, For, Match, onMount, Show, Switch } from "solid-js";
+import { type Component, createSignal, For, Match, onMount, Show, Switch, untrack } from "solid-js";
 import type { ApiError } from "./api.ts";
 import { me, restoreSession, signOut, token } from "./auth.ts";
 import { asApiError } from "./command.ts";
@@ -13,11 +13,31 @@ import { linkClick, navigate, path } from "./router.ts";
 const NAV = [
   { path: "/wallets", label: "Wallets", ready: true },
   { path: "/events", label: "Events", ready: true },
-  { path: "/trading", label: "Trading", ready: false },
+  { path: "/trading", label: "Trading", ready: true },
   { path: "/risk", label: "Risk", ready: false },
 ] as const;
 
 const HOME = "/wallets";
+
+type PageProps = { role: "viewer" | "trader" | "admin" };
+
+/**
+ * The Trading page, loaded on first visit: it carries the chart library, which the other pages
+ * do not need. (A plain dynamic import: Solid's lazy and Suspense would cost the main bundle more.)
+ */
+function TradingRoute(props: PageProps) {
+  const [page, setPage] = createSignal<Component<PageProps> | null>(null);
+  const [failed, setFailed] = createSignal<ApiError | null>(null);
+  import("./pages/trading/trading-page.tsx").then(
+    (m) => setPage(() => m.default),
+    (error: unknown) => setFailed(asApiError(error)),
+  );
+  return (
+    <Show when={page()} fallback={<Show when={failed()} fallback={<div class="loading">Loading the trading desk…</div>}><ErrorNote error={failed()} /></Show>}>
+      {(Page) => untrack(() => Page()(props))}
+    </Show>
+  );
+}
 
 /** The app: sign-in when there is no token, otherwise the shell with its pages. */
 export function App() {
@@ -121,7 +141,7 @@ function Shell(props: { sub: string; role: "viewer" | "trader" | "admin" }) {
             <EventsPage />
           </Match>
           <Match when={path() === "/trading"}>
-            <ComingSoon title="Trading">Markets, orders, fills and positions per agent and venue.</ComingSoon>
+            <TradingRoute role={props.role} />
           </Match>
           <Match when={path() === "/risk"}>
             <ComingSoon title="Risk">Limits, exposure, the breaker state and alerts from the risk monitor.</ComingSoon>

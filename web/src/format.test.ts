@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { amountParts, formatAmount, isZeroAmount } from "./format.ts";
+import { amountParts, decimalsOf, formatAmount, isZeroAmount } from "./format.ts";
 
 describe("formatAmount", () => {
   test.each([
@@ -34,5 +34,23 @@ describe("formatAmount", () => {
     ["100", false],
   ])("when the amount is %s then isZeroAmount is %s", (value, zero) => {
     expect(isZeroAmount(value)).toBe(zero);
+  });
+});
+
+describe("decimalsOf", () => {
+  test.each([
+    ["0.01", 2],
+    ["0.00001", 5],
+    ["0.010", 2],
+    ["1", 0],
+    ["10", 0],
+  ])("when the step is %s then it has %i decimals", (step, expected) => {
+    expect(decimalsOf(step)).toBe(expected);
+  });
+
+  test("when a price is shown to its tick then short prices are padded and longer ones kept exact", () => {
+    expect(formatAmount("60785.8", decimalsOf("0.01"))).toBe("60,785.80");
+    expect(formatAmount("0.41101", decimalsOf("0.00001"))).toBe("0.41101");
+    expect(formatAmount("142.5", decimalsOf("0.001"))).toBe("142.500");
   });
 });

@@ -42,3 +42,17 @@ export function formatAmount(value: string, minDecimals = 2): string {
 export function isZeroAmount(value: string | undefined): boolean {
   return value === undefined || /^-?0*(\.0*)?$/.test(value.trim());
 }
+
+/** Fraction digits of a step such as a tick or lot size: "0.01" → 2, "1" → 0. */
+export function decimalsOf(step: string): number {
+  const fraction = step.trim().split(".")[1] ?? "";
+  return fraction.replace(/0+$/, "").length;
+}
+
+const two = (n: number) => String(n).padStart(2, "0");
+
+/** Local wall-clock time of a timestamp, "14:03:27". */
+export function clockTime(ms: number): string {
+  const d = new Date(ms);
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}

@@ -1,5 +1,25 @@
 /** Shapes of the API's replies, as the dashboard reads them. Amounts are decimal strings. */
 
+import type { ArbitrageOpportunity } from "../../core/arbitrage.ts";
+import type { Fill, OrderRequest, VenueOrder } from "../../core/market.ts";
+
+export type { ArbitrageOpportunity } from "../../core/arbitrage.ts";
+export type {
+  BookLevel,
+  Candle,
+  CandleInterval,
+  Fill,
+  OrderBook,
+  OrderRequest,
+  Side,
+  SymbolSpec,
+  Ticker,
+  TimeInForce,
+  VenueOrder,
+  VenueSpec,
+} from "../../core/market.ts";
+export type { BestQuotes, Quote } from "../../core/routing.ts";
+
 export type Role = "viewer" | "trader" | "admin";
 export type WalletKind = "treasury" | "farm" | "agent";
 export type WalletStatus = "active" | "archived";
@@ -65,4 +85,29 @@ export interface Rebalance {
 
 export interface WalletRecordReply {
   readonly wallet: { readonly id: string; readonly name: string; readonly kind: WalletKind };
+}
+
+/** An agent's order as the API reports it: the request, the venue's latest word, what it still reserves. */
+export interface AgentOrder {
+  readonly clientOrderId: string;
+  readonly venue: string;
+  readonly request: OrderRequest;
+  readonly order: VenueOrder | null;
+  readonly status: string;
+  readonly reservedAsset: string;
+  readonly reserved: string;
+  readonly code: string | null;
+  readonly message: string | null;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+}
+
+/** A fill of one of an agent's orders, with the venue it happened on. */
+export interface OrderFill extends Fill {
+  readonly venue: string;
+}
+
+export interface ArbitrageReply {
+  readonly scannedAtMs: number;
+  readonly symbols: readonly { readonly symbol: string; readonly opportunities: readonly ArbitrageOpportunity[] }[];
 }
