@@ -1,5 +1,5 @@
 import { CASH, type JournalEntry, assertBalanced } from "./ledger.js";
-import type { Fill, OrderRequest, SymbolSpec } from "./market.js";
+import type { Fill, OrderRequest, SymbolSpec, VenueOrder } from "./market.js";
 import { type Decimal, ZERO, dec, str } from "./money.js";
 
 /**
@@ -91,3 +91,19 @@ export function remainingReservation(reserved: Decimal, fills: readonly Fill[]):
   for (const f of fills) left = left.minus(reservationUsed(f));
   return left.gt(ZERO) ? left : ZERO;
 }
+
+/** An agent's order as it keeps it and the API reports it: the request, the venue's latest word, and what it still reserves. */
+export interface AgentOrder {
+  readonly clientOrderId: string;
+  readonly venue: string;
+  readonly request: OrderRequest;
+  readonly order: VenueOrder | null;
+  readonly status: string;
+  readonly reservedAsset: string;
+  readonly reserved: string;
+  readonly code: string | null;
+  readonly message: string | null;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+}
+

@@ -2,27 +2,12 @@ import { custom, toolCall } from "../core/events.js";
 import { Balances, type JournalEntry, peer } from "../core/ledger.js";
 import type { Fill, OrderRequest, VenueOrder, VenueSpec } from "../core/market.js";
 import { dec, str } from "../core/money.js";
-import { fillEntry, releaseEntry, reservationFor, reservationUsed, reserveEntry } from "../core/orders.js";
+import { type AgentOrder, fillEntry, releaseEntry, reservationFor, reservationUsed, reserveEntry } from "../core/orders.js";
 import { paperVenueSpec } from "../core/paper-venues.js";
 import type { ReceiveRequest, SendResult } from "../core/transfers.js";
 import type { WalletRecord } from "../core/wallets.js";
 import { openVenue } from "./stubs.js";
 import { type WalletState, WalletActor } from "./wallet-actor.js";
-
-/** An agent's order as it keeps it: the request, the venue's latest word, and what it still reserves. */
-export interface AgentOrder {
-  readonly clientOrderId: string;
-  readonly venue: string;
-  readonly request: OrderRequest;
-  readonly order: VenueOrder | null;
-  readonly status: string;
-  readonly reservedAsset: string;
-  readonly reserved: string;
-  readonly code: string | null;
-  readonly message: string | null;
-  readonly createdAtMs: number;
-  readonly updatedAtMs: number;
-}
 
 export type PlaceResult = { ok: true; order: AgentOrder } | { ok: false; code: string; message: string };
 

@@ -76,6 +76,10 @@ export class EventHub extends DurableObject<Env> {
   private readonly tracks = new Map<string, ThreadTrack & { topics: string[] }>();
   private readonly sockets = new Map<WebSocket, SocketState>();
   private readonly sse = new Set<SseSubscriber>();
+  /** Sockets by topic, in memory; rebuilt from the runtime's tags after a wake from hibernation. */
+  private byTopic: Map<string, Set<WebSocket>> | null = null;
+  /** When the alarm is set for, as far as this instance knows (saves a storage read per publish). */
+  private alarmAtMs: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -174,11 +178,13 @@ export class EventHub extends DurableObject<Env> {
       st.pendingSeqs.push(seq);
     } catch {
       this.sockets.delete(ws);
+      this.unindexSocket(ws);
     }
   }
 
   private closeSocket(ws: WebSocket, code: number, reason: string): void {
     this.sockets.delete(ws);
+    this.unindexSocket(ws);
     try {
       ws.close(code, reason);
     } catch {
@@ -186,9 +192,33 @@ export class EventHub extends DurableObject<Env> {
     }
   }
 
+  private topicIndex(): Map<string, Set<WebSocket>> {
+    if (!this.byTopic) {
+      this.byTopic = new Map();
+      for (const ws of this.ctx.getWebSockets()) this.indexSocket(ws, this.ctx.getTags(ws));
+    }
+    return this.byTopic;
+  }
+
+  private indexSocket(ws: WebSocket, topics: readonly string[]): void {
+    const index = this.byTopic;
+    if (!index) return;
+    for (const t of topics) {
+      let set = index.get(t);
+      if (!set) index.set(t, (set = new Set()));
+      set.add(ws);
+    }
+  }
+
+  private unindexSocket(ws: WebSocket): void {
+    if (!this.byTopic) return;
+    for (const set of this.byTopic.values()) set.delete(ws);
+  }
+
   private broadcast(envelopes: readonly Envelope[], topics: readonly string[]): void {
+    const index = this.topicIndex();
     const targets = new Set<WebSocket>();
-    for (const t of topics) for (const ws of this.ctx.getWebSockets(t)) targets.add(ws);
+    for (const t of topics) for (const ws of index.get(t) ?? []) targets.add(ws);
     if (targets.size === 0) return;
     const nowMs = Date.now();
     for (const env of envelopes) {
@@ -263,6 +293,8 @@ export class EventHub extends DurableObject<Env> {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server, topics);
+    this.topicIndex();
+    this.indexSocket(server, topics);
     const attachment: Attachment = { sub, role, topics, connectedAtMs: Date.now() };
     server.serializeAttachment(attachment);
     const st: SocketState = { attachment, memory: { lastTickMs: new Map() }, pendingSeqs: [], head: 0, lastAckMs: Date.now() };
@@ -308,6 +340,7 @@ export class EventHub extends DurableObject<Env> {
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
     this.sockets.delete(ws);
+    this.unindexSocket(ws);
     try {
       // 1005 and 1006 mean "no code": they cannot be sent back.
       ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
@@ -318,15 +351,21 @@ export class EventHub extends DurableObject<Env> {
 
   override async webSocketError(ws: WebSocket): Promise<void> {
     this.sockets.delete(ws);
+    this.unindexSocket(ws);
   }
 
   private async scheduleAlarm(atMs: number): Promise<void> {
+    if (this.alarmAtMs !== null && this.alarmAtMs <= atMs && this.alarmAtMs > Date.now()) return;
     const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > atMs) await this.ctx.storage.setAlarm(atMs);
+    if (current === null || current > atMs) {
+      await this.ctx.storage.setAlarm(atMs);
+      this.alarmAtMs = atMs;
+    } else this.alarmAtMs = current;
   }
 
   /** Flushes events to D1 and closes sockets that stopped answering. Idempotent (sequence-keyed upserts). */
   override async alarm(): Promise<void> {
+    this.alarmAtMs = null;
     let flushed = this.meta("flushed");
     try {
       for (let done = 0; done < FLUSH_ROWS_PER_ALARM; ) {
@@ -351,8 +390,8 @@ export class EventHub extends DurableObject<Env> {
       const lastSign = Math.max(pinged, st.lastAckMs, st.attachment.connectedAtMs);
       if (nowMs - lastSign > HEARTBEAT_TIMEOUT_MS) this.closeSocket(ws, CLOSE_HEARTBEAT, "no ping or ack for 60 s");
     }
-    if (flushed < this.seq) await this.ctx.storage.setAlarm(nowMs + FLUSH_DELAY_MS);
-    else if (this.ctx.getWebSockets().length > 0) await this.ctx.storage.setAlarm(nowMs + SWEEP_INTERVAL_MS);
+    if (flushed < this.seq) await this.scheduleAlarm(nowMs + FLUSH_DELAY_MS);
+    else if (this.ctx.getWebSockets().length > 0) await this.scheduleAlarm(nowMs + SWEEP_INTERVAL_MS);
   }
 
   /** Flushes everything to D1 now (tests and operators use it instead of waiting for the alarm). */

@@ -28,6 +28,8 @@ describe("POST /api/agui for standard AG-UI clients", () => {
     const agent = agentFor("agent:marcus-momentum", await token("viewer"));
     const done = agent.runAgent({ forwardedProps: { maxEvents: 2, maxDurationMs: 10_000 } });
     await until(async () => (await hubStub(env).status()).sse === 1);
+    // The snapshot is the run's first frame after RUN_STARTED; the client applies it as it reads.
+    await until(async () => (agent.state as { id?: string }).id === "agent:marcus-momentum");
     expect(agent.state).toMatchObject({ id: "agent:marcus-momentum", balances: { USD: "120000" } });
     const res = await api("POST", "/api/wallets/allocations", { body: { to: "agent:marcus-momentum", amount: "10.5" } });
     expect(res.status).toBe(201);

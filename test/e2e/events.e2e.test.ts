@@ -2,38 +2,16 @@ import { EventSchema } from "@ag-ui/core/schemas";
 import { mkdir } from "node:fs/promises";
 import { request } from "node:http";
 import { fileURLToPath } from "node:url";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
+import { baseUrl, signIn, tokens, useBrowser } from "./browser.ts";
 import { dec, str } from "../../core/money.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOT = fileURLToPath(new URL("../../docs/events.png", import.meta.url));
 const UPDATE_TIMEOUT_MS = 15_000;
 
-const baseUrl = inject("baseUrl");
-const tokens = inject("tokens");
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 interface Envelope {
   seq: number;
@@ -56,11 +34,7 @@ async function move(kind: "allocations" | "collections", body: Record<string, st
 
 /** A fresh browser profile signed in with `token`, on the Events page (reached through the nav, not a load). */
 async function onEventsPage(token: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  await page.goto(`${baseUrl}/wallets`);
-  await page.getByTestId("token-input").fill(token);
-  await page.getByTestId("sign-in-submit").click();
+  const { context, page } = await signIn(browser(), token);
   await page.getByTestId("wallet-row-treasury").waitFor();
   await page.getByTestId("nav-events").click();
   await page.getByTestId("events-page").waitFor();

@@ -1,46 +1,20 @@
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
+import { baseUrl, signIn, tokens, useBrowser } from "./browser.ts";
 import { dec, str } from "../../core/money.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOT = fileURLToPath(new URL("../../docs/trading.png", import.meta.url));
 const UPDATE_TIMEOUT_MS = 15_000;
 const AGENT = "agent:marcus-momentum";
 
-const baseUrl = inject("baseUrl");
-const tokens = inject("tokens");
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /** A fresh browser profile signed in with `token`, on the Trading page with marcus on paper-binance BTC-USD. */
 async function onTrading(token: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  await page.goto(`${baseUrl}/wallets`);
-  await page.getByTestId("token-input").fill(token);
-  await page.getByTestId("sign-in-submit").click();
+  const { context, page } = await signIn(browser(), token);
   await page.getByTestId("nav-trading").click();
   await page.getByTestId("trading-page").waitFor();
   await page.getByTestId("trading-agent").locator(`option[value="${AGENT}"]`).waitFor({ state: "attached" });

@@ -87,20 +87,7 @@ export interface WalletRecordReply {
   readonly wallet: { readonly id: string; readonly name: string; readonly kind: WalletKind };
 }
 
-/** An agent's order as the API reports it: the request, the venue's latest word, what it still reserves. */
-export interface AgentOrder {
-  readonly clientOrderId: string;
-  readonly venue: string;
-  readonly request: OrderRequest;
-  readonly order: VenueOrder | null;
-  readonly status: string;
-  readonly reservedAsset: string;
-  readonly reserved: string;
-  readonly code: string | null;
-  readonly message: string | null;
-  readonly createdAtMs: number;
-  readonly updatedAtMs: number;
-}
+export type { AgentOrder } from "../../core/orders.ts";
 
 /** A fill of one of an agent's orders, with the venue it happened on. */
 export interface OrderFill extends Fill {
