@@ -31,3 +31,40 @@ export function fillFromProgress(prev: VenueOrder | null, next: VenueOrder, take
     timeMs: nowMs,
   };
 }
+
+/**
+ * What the desk's records say an exchange account should hold: the balances when trading went
+ * live, plus what every fill since moved (a buy adds base and costs quote and fee; a sell the other
+ * way round). Quote assets are matched by name (USDT stands in for USD on exchanges that quote in it).
+ */
+export function expectedBalances(baseline: Readonly<Record<string, string>>, fills: readonly Fill[], baseOf: (symbol: string) => { base: string; quote: string }): Record<string, Decimal> {
+  const out = new Map<string, Decimal>();
+  const add = (asset: string, amount: Decimal) => out.set(asset, (out.get(asset) ?? ZERO).plus(amount));
+  for (const [asset, amount] of Object.entries(baseline)) add(asset, new Decimal(amount));
+  for (const f of fills) {
+    const { base, quote } = baseOf(f.symbol);
+    const qty = new Decimal(f.quantity);
+    const notional = qty.times(f.price);
+    const fee = new Decimal(f.fee);
+    if (f.side === "buy") {
+      add(base, qty);
+      add(quote, notional.plus(fee).neg());
+    } else {
+      add(base, qty.neg());
+      add(quote, notional.minus(fee));
+    }
+  }
+  return Object.fromEntries(out);
+}
+
+/** Assets whose balance at the exchange differs from the records by more than `tolerance`. */
+export function balanceDifferences(expected: Readonly<Record<string, Decimal>>, actual: Readonly<Record<string, string>>, tolerance: Decimal): Array<{ asset: string; expected: string; actual: string }> {
+  const assets = new Set([...Object.keys(expected), ...Object.keys(actual)]);
+  const out: Array<{ asset: string; expected: string; actual: string }> = [];
+  for (const asset of assets) {
+    const e = expected[asset] ?? ZERO;
+    const a = new Decimal(actual[asset] ?? "0");
+    if (e.minus(a).abs().gt(tolerance)) out.push({ asset, expected: str(e), actual: str(a) });
+  }
+  return out.sort((x, y) => x.asset.localeCompare(y.asset));
+}

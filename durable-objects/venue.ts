@@ -5,7 +5,7 @@ import { type MarketState, createMarket, stepMarket, venuePrice } from "../core/
 import { type MatchingSpec, type RestingBook, cancelOrder, emptyRestingBook, matchResting, matchingSpec, submitOrder } from "../core/matching.js";
 import { Decimal, str } from "../core/money.js";
 import { MARKET_STEP_MS, type MarketSource, PAPER_MARKET, PAPER_MARKET_SEED, liveSymbolFor, paperVenueSpec } from "../core/paper-venues.js";
-import { fillFromProgress } from "../core/live-fills.js";
+import { balanceDifferences, expectedBalances, fillFromProgress } from "../core/live-fills.js";
 import { BASE_URLS, type VenueClient, type VenueClientConfig, createVenueClient, isExchangeError, openCredentials, venueKeysSecret } from "../worker/venues/index.js";
 import { custom, run } from "../core/events.js";
 import { agentStub, hubStub } from "./stubs.js";
@@ -124,9 +124,29 @@ export class Venue extends DurableObject<Env> {
   /** Switches between simulated fills and real orders; real orders need stored keys. */
   async setTrading(trading: "paper" | "live"): Promise<{ ok: true; settings: VenueSettings } | { ok: false; code: string; message: string }> {
     if (trading === "live" && this.setting("keys") === null) return { ok: false, code: "keys_missing", message: "store the exchange's keys first (PUT /api/venues/:id/keys)" };
+    if (trading === "live" && this.setting("trading") !== "live") {
+      // What the account holds when the desk starts trading it: the baseline balances are compared against.
+      try {
+        const balances = await (await this.tradingClient()).balances();
+        this.sql.exec(`INSERT OR REPLACE INTO venue_meta (key, value) VALUES ('baseline', ?)`, JSON.stringify(this.exchangeBalances(balances)));
+      } catch (err) {
+        return { ok: false, code: "exchange_unreachable", message: `the exchange's balances could not be read: ${err instanceof Error ? err.message : String(err)}` };
+      }
+    }
     this.sql.exec(`INSERT OR REPLACE INTO venue_meta (key, value) VALUES ('trading', ?)`, trading);
     await this.arm();
     return { ok: true, settings: await this.settings() };
+  }
+
+  /** The exchange's balances (free + locked) in the desk's asset names (USDT counted as USD where it quotes). */
+  private exchangeBalances(balances: ReadonlyArray<{ asset: string; free: string; locked: string }>): Record<string, string> {
+    const out: Record<string, string> = {};
+    const usdStandIn = liveSymbolFor(this.venueSpec().exchange, "X-USD").endsWith("-USDT") ? "USDT" : null;
+    for (const b of balances) {
+      const asset = b.asset === usdStandIn ? "USD" : b.asset;
+      out[asset] = str(new Decimal(out[asset] ?? "0").plus(b.free).plus(b.locked));
+    }
+    return out;
   }
 
   private isLive(): boolean {
@@ -186,8 +206,8 @@ export class Venue extends DurableObject<Env> {
    * truth: each order not yet final is read back (fills follow), and orders the exchange has that
    * the desk does not know are reported as `cival.venue.discrepancy`.
    */
-  async reconcile(): Promise<{ checked: number; corrected: number; discrepancies: string[] }> {
-    if (!this.isLive()) return { checked: 0, corrected: 0, discrepancies: [] };
+  async reconcile(): Promise<{ checked: number; corrected: number; discrepancies: string[]; balances: Array<{ asset: string; expected: string; actual: string }> }> {
+    if (!this.isLive()) return { checked: 0, corrected: 0, discrepancies: [], balances: [] };
     const client = await this.tradingClient();
     const spec = this.venueSpec();
     const rows = this.sql.exec<{ account: string; order_json: string }>(`SELECT account, order_json FROM orders WHERE status IN ('pending', 'unknown', 'open', 'partially_filled') LIMIT 50`).toArray();
@@ -212,18 +232,26 @@ export class Venue extends DurableObject<Env> {
     }
     const known = new Set(this.sql.exec<{ client_order_id: string }>(`SELECT client_order_id FROM orders`).toArray().map((r) => r.client_order_id));
     const discrepancies = (await client.openOrders()).filter((o) => !known.has(o.clientOrderId)).map((o) => o.clientOrderId);
-    if (discrepancies.length > 0) {
+    const baseline = JSON.parse(this.setting("baseline") ?? "{}") as Record<string, string>;
+    const allFills = this.sql.exec<{ fill_json: string }>(`SELECT fill_json FROM fills`).toArray().map((r) => JSON.parse(r.fill_json) as Fill);
+    const bySymbol = (symbol: string) => {
+      const sp = spec.symbols.find((x) => x.symbol === symbol);
+      return { base: sp?.base ?? symbol, quote: sp?.quote ?? "USD" };
+    };
+    // Open orders lock funds at the exchange but do not move them: free + locked is compared.
+    const balanceDiffs = balanceDifferences(expectedBalances(baseline, allFills, bySymbol), this.exchangeBalances(await client.balances()), new Decimal("0.00000001"));
+    if (discrepancies.length > 0 || balanceDiffs.length > 0) {
       const nowMs = Date.now();
       await hubStub(this.env).publish({
         source: `venue:${spec.id}`,
         batch: nowMs,
         thread: `venue:${spec.id}`,
         topics: [],
-        events: run(`venue:${spec.id}`, `reconcile:${nowMs}`, nowMs, [custom("cival.venue.discrepancy", { venue: spec.id, unknownOpenOrders: discrepancies }, nowMs)]),
+        events: run(`venue:${spec.id}`, `reconcile:${nowMs}`, nowMs, [custom("cival.venue.discrepancy", { venue: spec.id, unknownOpenOrders: discrepancies, balances: balanceDiffs }, nowMs)]),
       });
     }
     await this.deliverFills();
-    return { checked: rows.length, corrected, discrepancies };
+    return { checked: rows.length, corrected, discrepancies, balances: balanceDiffs };
   }
 
   /** Stores exchange credentials, already sealed (AES-GCM) by the Worker; nothing here can read them back out. */

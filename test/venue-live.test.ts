@@ -12,7 +12,19 @@ interface FakeExchange {
   orders: Map<string, Record<string, unknown>>;
   openOrders: Array<Record<string, unknown>>;
   failNextPlacement: boolean;
+  /** The account's balances, moved by every execution (fee: 0.1% of the quote notional, as the venue's taker rate). */
+  balances: Map<string, number>;
 }
+
+function execute(x: FakeExchange, side: string, qty: number, price: number): void {
+  const notional = qty * price;
+  const fee = Math.ceil(notional * 0.001 * 1e8) / 1e8;
+  const sign = side === "BUY" ? 1 : -1;
+  x.balances.set("BTC", (x.balances.get("BTC") ?? 0) + sign * qty);
+  x.balances.set("USDT", (x.balances.get("USDT") ?? 0) - sign * notional - fee);
+}
+
+const newExchange = (failNextPlacement = false): FakeExchange => ({ placed: [], orders: new Map(), openOrders: [], failNextPlacement, balances: new Map([["BTC", 0], ["USDT", 100_000]]) });
 
 /** Binance Spot as its documentation shows it: depth, order placement (FULL fill) and order lookups. */
 function fakeBinance(x: FakeExchange) {
@@ -31,6 +43,7 @@ function fakeBinance(x: FakeExchange) {
         return json({ code: -1007, msg: "Timeout waiting for response from backend server. Send status unknown; execution status unknown." }, 503);
       }
       const qty = params.get("quantity") ?? "0";
+      execute(x, String(params.get("side")), Number(qty), 64000.2);
       const order = {
         symbol: params.get("symbol"), orderId: x.placed.length, orderListId: -1, clientOrderId: params.get("newClientOrderId"), transactTime: Date.now(),
         price: "0.00000000", origQty: qty, executedQty: qty, cummulativeQuoteQty: (Number(qty) * 64000.2).toFixed(8), status: "FILLED",
@@ -44,11 +57,16 @@ function fakeBinance(x: FakeExchange) {
       return found ? json(found) : json({ code: -2013, msg: "Order does not exist." }, 400);
     }
     if (url.pathname === "/api/v3/openOrders") return json(x.openOrders);
+    if (url.pathname === "/api/v3/account") {
+      return json({ makerCommission: 10, takerCommission: 10, canTrade: true, accountType: "SPOT", balances: [...x.balances].map(([asset, v]) => ({ asset, free: v.toFixed(8), locked: "0.00000000" })), permissions: ["SPOT"] });
+    }
     return json({ code: -1000, msg: `unexpected ${url.pathname}` }, 400);
   });
 }
 
 describe("a live venue", () => {
+  // One exchange account for the whole file: what it holds carries from test to test, as the venue's records do.
+  const x = newExchange();
   beforeAll(async () => {
     await seed();
     await api("PUT", "/api/venues/paper-binance/keys", { body: { credentials: { apiKey: "live-key", apiSecret: "live-secret" } } });
@@ -62,7 +80,6 @@ describe("a live venue", () => {
   });
 
   it("when an agent orders on a live venue then the exchange gets one signed order and the fill lands in the agent's ledger once", async () => {
-    const x: FakeExchange = { placed: [], orders: new Map(), openOrders: [], failNextPlacement: false };
     fakeBinance(x);
     const set = await api("PUT", "/api/venues/paper-binance/settings", { body: { marketSource: "live", trading: "live", baseUrl: "https://binance.test" } });
     expect(set.status, JSON.stringify(set.body)).toBe(200);
@@ -77,12 +94,13 @@ describe("a live venue", () => {
     expect(wallet.balances.BTC).toBe("0.1");
     // Reconciling finds nothing to change and nothing unknown at the exchange.
     const venue = await openVenue(env, "paper-binance");
-    expect(await venue.reconcile()).toMatchObject({ corrected: 0, discrepancies: [] });
+    expect(await venue.reconcile()).toMatchObject({ corrected: 0, discrepancies: [], balances: [] });
     expect((await api("GET", `/api/wallets/${MARCUS}`)).body.wallet.balances.BTC).toBe("0.1");
   });
 
   it("when the exchange's answer is lost then the order is looked up, never sent twice, and the account takes no new risk until it is known", async () => {
-    const x: FakeExchange = { placed: [], orders: new Map(), openOrders: [], failNextPlacement: true };
+    x.placed = [];
+    x.failNextPlacement = true;
     fakeBinance(x);
     const first = await api("POST", "/api/orders", { role: "trader", body: { agent: MARCUS, venue: "paper-binance", symbol: "BTC-USD", side: "buy", type: "market", quantity: "0.01" } });
     expect(first.status).toBe(201);
@@ -94,13 +112,19 @@ describe("a live venue", () => {
     expect(x.placed).toHaveLength(1);
     // The exchange did execute it after all: reconciliation reads it back and the fill follows.
     const id = String(x.placed[0]?.get("newClientOrderId"));
+    execute(x, "BUY", 0.01, 64000.2);
     x.orders.set(id, { symbol: "BTCUSDT", orderId: 99, orderListId: -1, clientOrderId: id, price: "0.00000000", origQty: "0.01", executedQty: "0.01", cummulativeQuoteQty: "640.002", status: "FILLED", timeInForce: "GTC", type: "MARKET", side: "BUY", stopPrice: "0.0", icebergQty: "0.0", time: Date.now(), updateTime: Date.now(), isWorking: true, origQuoteOrderQty: "0.0", workingTime: Date.now(), selfTradePreventionMode: "NONE" });
     x.openOrders.push({ symbol: "BTCUSDT", orderId: 7, clientOrderId: "someone-elses", price: "1.0", origQty: "1", executedQty: "0", cummulativeQuoteQty: "0", status: "NEW", timeInForce: "GTC", type: "LIMIT", side: "BUY", time: Date.now(), updateTime: Date.now(), isWorking: true });
     const venue = await openVenue(env, "paper-binance");
     const rec = await venue.reconcile();
     expect(rec.corrected).toBeGreaterThan(0);
     expect(rec.discrepancies).toEqual(["someone-elses"]);
+    expect(rec.balances).toEqual([]);
     expect(x.placed).toHaveLength(1);
     expect((await api("GET", `/api/wallets/${MARCUS}`)).body.wallet.balances.BTC).toBe("0.11");
+    // Coins leave the account behind the desk's back: the records and the exchange disagree, and it is reported.
+    x.balances.set("BTC", 0.06);
+    const after = await venue.reconcile();
+    expect(after.balances).toEqual([{ asset: "BTC", expected: "0.11", actual: "0.06" }]);
   });
 });

@@ -41,6 +41,7 @@ const REFUSAL_STATUS: Record<string, ContentfulStatusCode> = {
   unroutable: 422,
   unknown_order_outstanding: 409,
   keys_missing: 409,
+  exchange_unreachable: 502,
   invalid_order: 422,
   invalid_request: 422,
   unknown_symbol: 422,
