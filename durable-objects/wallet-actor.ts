@@ -43,6 +43,8 @@ export interface WalletState {
 const DELIVERIES_PER_ALARM = 50;
 /** A fresh transfer is delivered inline; the alarm picks it up only if that fails for this long. */
 const INLINE_GRACE_MS = 5_000;
+/** Queued runs sent to the hub in one publish at most. */
+const PUBLISH_BATCH_ROWS = 50;
 /** How soon the alarm retries a history flush that did not reach D1. */
 const HISTORY_RETRY_MS = 2_000;
 
@@ -237,15 +239,18 @@ export abstract class WalletActor extends DurableObject<Env> {
     const work = async () => {
       try {
         for (;;) {
-          const row = this.sql.exec<{ id: number; events: string }>(`SELECT id, events FROM event_queue ORDER BY id LIMIT 1`).toArray()[0];
-          if (!row || !this.record) break;
-          const result = await hubStub(this.env).publish({ source: this.record.id, batch: row.id, thread: this.record.id, topics: this.threadTopics(), events: JSON.parse(row.events) as BaseEvent[] });
+          // Queued runs go in one publish (the hub numbers them in order); the last row's id is the batch number.
+          const rows = this.sql.exec<{ id: number; events: string }>(`SELECT id, events FROM event_queue ORDER BY id LIMIT ?`, PUBLISH_BATCH_ROWS).toArray();
+          const last = rows[rows.length - 1];
+          if (!last || !this.record) break;
+          const events = rows.flatMap((r) => JSON.parse(r.events) as BaseEvent[]);
+          const result = await hubStub(this.env).publish({ source: this.record.id, batch: last.id, thread: this.record.id, topics: this.threadTopics(), events });
           if (!result.ok) {
             // The hub's picture of this thread differs from ours (its storage was reset): start over with a snapshot.
             console.error(`cival: the hub refused events of ${this.record.id}: ${result.message}`);
             this.sql.exec(`DELETE FROM published_state`);
           }
-          this.sql.exec(`DELETE FROM event_queue WHERE id <= ?`, row.id);
+          this.sql.exec(`DELETE FROM event_queue WHERE id <= ?`, last.id);
         }
       } catch (err) {
         console.warn(`cival: publishing events of ${this.record?.id ?? "?"} failed, will retry`, err);

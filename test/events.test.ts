@@ -77,8 +77,8 @@ describe("the live feed", () => {
     if (!first) throw new Error("no socket");
     await api("POST", "/api/wallets/allocations", { body: { to: "farm:momentum", amount: "3" } });
     await first.waitFor((fs) => fs.some((f) => f.thread === "treasury" && (f.event as { name?: string }).name === "cival.transfer.completed"));
-    const lastSeen = Math.max(...seqsOf(first.frames));
     first.close();
+    const lastSeen = Math.max(...seqsOf(first.frames));
     // Events happen while the client is away.
     await api("POST", "/api/wallets/allocations", { body: { to: "farm:momentum", amount: "4" } });
     await api("POST", "/api/wallets/collections", { body: { from: "farm:momentum", amount: "7" } });

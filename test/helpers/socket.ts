@@ -25,8 +25,11 @@ export async function openSocket(opts: { topics?: string; since?: number; role?:
   const ws = res.webSocket;
   const frames: Envelope[] = [];
   const waiters: Array<() => void> = [];
+  let closed = false;
   ws.accept();
   ws.addEventListener("message", (m) => {
+    // A client that closed applies nothing more: what it has is what a resume starts from.
+    if (closed) return;
     frames.push(JSON.parse(m.data as string) as Envelope);
     for (const w of [...waiters]) w();
   });
@@ -48,6 +51,7 @@ export async function openSocket(opts: { topics?: string; since?: number; role?:
       });
     },
     close() {
+      closed = true;
       try {
         ws.close(1000, "done");
       } catch {
