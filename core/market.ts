@@ -1,3 +1,5 @@
+import { Decimal, str } from "./money.js";
+
 /**
  * Market data and venue metadata, as data. Prices and sizes are decimal strings (at rest, on the
  * wire and over RPC); `Decimal` in memory. Symbols are `BASE-QUOTE` ("BTC-USD").
@@ -118,6 +120,25 @@ export interface VenueOrder {
 
 export const CANDLE_INTERVALS = { "1m": 60_000, "5m": 300_000, "15m": 900_000, "1h": 3_600_000, "4h": 14_400_000, "1d": 86_400_000 } as const;
 export type CandleInterval = keyof typeof CANDLE_INTERVALS;
+
+/** Merges candles (oldest first) into candles of `intervalMs`: first open, highest high, lowest low, last close, summed volume. */
+export function aggregateCandles(candles: readonly Candle[], intervalMs: number): Candle[] {
+  const out: Candle[] = [];
+  for (const c of candles) {
+    const t = Math.floor(c.openTimeMs / intervalMs) * intervalMs;
+    const last = out[out.length - 1];
+    if (last && last.openTimeMs === t) {
+      out[out.length - 1] = {
+        ...last,
+        high: new Decimal(c.high).gt(last.high) ? c.high : last.high,
+        low: new Decimal(c.low).lt(last.low) ? c.low : last.low,
+        close: c.close,
+        volume: str(new Decimal(last.volume).plus(c.volume)),
+      };
+    } else out.push({ ...c, openTimeMs: t });
+  }
+  return out;
+}
 
 /** Splits "BTC-USD" into its assets. */
 export function splitSymbol(symbol: string): { base: string; quote: string } {

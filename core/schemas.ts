@@ -181,3 +181,5 @@ export const venueKeysBodySchema = z.strictObject({
   /** The exchange's credential fields (apiKey, apiSecret, privateKey, …); stored encrypted, never returned. */
   credentials: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,40}$/), z.string().min(1).max(8192)).refine((c) => Object.keys(c).length > 0 && Object.keys(c).length <= 8, "credentials hold 1 to 8 fields"),
 });
+
+export const clientOrderIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, "a client order id is 1-64 letters, digits and . _ : -");

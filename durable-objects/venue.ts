@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { CANDLE_INTERVALS, type Candle, type CandleInterval, type Fill, type OrderBook, type OrderRequest, type Ticker, type VenueOrder, type VenueSpec } from "../core/market.js";
+import { CANDLE_INTERVALS, type Candle, aggregateCandles, type CandleInterval, type Fill, type OrderBook, type OrderRequest, type Ticker, type VenueOrder, type VenueSpec } from "../core/market.js";
 import { bookFor } from "../core/market-book.js";
 import { type MarketState, createMarket, stepMarket, venuePrice } from "../core/market-sim.js";
 import { type MatchingSpec, type RestingBook, cancelOrder, emptyRestingBook, matchResting, matchingSpec, submitOrder } from "../core/matching.js";
@@ -368,22 +368,9 @@ export class Venue extends DurableObject<Env> {
   async candles(symbol: string, interval: CandleInterval, limit: number): Promise<Candle[] | null> {
     if (!this.venueSpec().symbols.some((s) => s.symbol === symbol)) return null;
     this.advance(Date.now());
-    const ms = CANDLE_INTERVALS[interval];
     const rows = this.sql.exec<CandleRow>(`SELECT * FROM candles WHERE symbol = ? ORDER BY open_time`, symbol).toArray();
-    const out: Candle[] = [];
-    for (const r of rows) {
-      const t = Math.floor(r.open_time / ms) * ms;
-      const last = out[out.length - 1];
-      if (last && last.openTimeMs === t) {
-        out[out.length - 1] = {
-          ...last,
-          high: new Decimal(r.high).gt(last.high) ? r.high : last.high,
-          low: new Decimal(r.low).lt(last.low) ? r.low : last.low,
-          close: r.close,
-        };
-      } else out.push({ openTimeMs: t, open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume });
-    }
-    return out.slice(-limit);
+    const minutes = rows.map((r): Candle => ({ openTimeMs: r.open_time, open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume }));
+    return aggregateCandles(minutes, CANDLE_INTERVALS[interval]).slice(-limit);
   }
 
   private resting(symbol: string): RestingBook {

@@ -168,6 +168,13 @@ describe("orders", () => {
     expect(new Decimal(before.balances.USD).gt(after.balances.USD)).toBe(true);
   });
 
+  it("when a cancel names a malformed or unknown order then it is a 4xx", async () => {
+    expect((await api("DELETE", `/api/orders/${"x".repeat(65)}?agent=${MARCUS}`, { role: "trader" })).status).toBe(400);
+    const unknown = await api("DELETE", `/api/orders/never-placed?agent=${MARCUS}`, { role: "trader" });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe("unknown_order");
+  });
+
   it("when a viewer places an order then it is a 403", async () => {
     const res = await api("POST", "/api/orders", { role: "viewer", body: { agent: MARCUS, venue: "paper-binance", symbol: "BTC-USD", side: "buy", type: "market", quantity: "0.001" } });
     expect(res.status).toBe(403);

@@ -337,3 +337,15 @@ describe("parameters", () => {
     expect(params.correlations[0]?.[1]).toBe(0.8);
   });
 });
+
+describe("aggregateCandles", () => {
+  it("when one-minute candles are merged into five then open is first, close last, high and low the extremes, volume summed", async () => {
+    const { aggregateCandles } = await import("../../core/market.js");
+    const m = (t: number, o: string, h: string, l: string, c: string, v: string) => ({ openTimeMs: t * 60_000, open: o, high: h, low: l, close: c, volume: v });
+    const out = aggregateCandles([m(0, "10", "12", "9", "11", "1"), m(1, "11", "15", "10", "14", "2.5"), m(4, "14", "14", "8", "9", "0.5"), m(5, "9", "10", "9", "10", "1")], 300_000);
+    expect(out).toEqual([
+      { openTimeMs: 0, open: "10", high: "15", low: "8", close: "9", volume: "4" },
+      { openTimeMs: 300_000, open: "9", high: "10", low: "9", close: "10", volume: "1" },
+    ]);
+  });
+});

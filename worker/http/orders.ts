@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { routeOrder } from "../../core/routing.js";
-import { ordersQuerySchema, placeOrderBodySchema, routedOrderBodySchema } from "../../core/schemas.js";
+import { clientOrderIdSchema, ordersQuerySchema, placeOrderBodySchema, routedOrderBodySchema } from "../../core/schemas.js";
 import { agentStub, treasuryStub } from "../../durable-objects/stubs.js";
 import { assertRole } from "../middleware/auth.js";
 import { idempotency } from "../middleware/idempotency.js";
@@ -66,7 +66,8 @@ export const orderRoutes = new Hono<AppEnv>()
     assertRole(c.get("principal").role, "trader", "cancelling an order");
     const q = parse(ordersQuerySchema, c.req.query(), "query");
     await activeAgent(c.env, q.agent);
-    const out = await agentStub(c.env, q.agent).cancelOrder(c.req.param("id"));
+    const id = parse(clientOrderIdSchema, c.req.param("id"), "order id");
+    const out = await agentStub(c.env, q.agent).cancelOrder(id);
     if (!out.ok) throw refusal(out.code, out.message);
     return c.json({ order: out.order });
   });
