@@ -21,7 +21,7 @@ export default defineConfig(async () => {
     ],
     test: {
       include: ["test/**/*.test.ts"],
-      exclude: ["test/e2e/**"],
+      exclude: ["test/e2e/**", "test/reference/**"],
       setupFiles: ["./test/setup.ts"],
     },
   };

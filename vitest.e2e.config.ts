@@ -1,8 +1,9 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * Node-side tests: the dashboard's pure modules, and the browser tests, which drive Chromium
- * against a real `wrangler dev` started by the e2e project's global setup.
+ * Node-side tests: the dashboard's pure modules, the risk reference checks on real candles, and
+ * the browser tests, which drive Chromium against a real `wrangler dev` started by the e2e
+ * project's global setup.
  */
 export default defineConfig({
   test: {
@@ -12,6 +13,16 @@ export default defineConfig({
           name: "web",
           include: ["web/src/**/*.test.ts"],
           environment: "node",
+        },
+      },
+      {
+        test: {
+          // The risk mathematics checked against independent computations on real candles
+          // (../shared/data), which only Node can read.
+          name: "reference",
+          include: ["test/reference/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
         },
       },
       {

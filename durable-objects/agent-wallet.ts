@@ -1,15 +1,45 @@
 import { custom, toolCall } from "../core/events.js";
-import { Balances, type JournalEntry, peer } from "../core/ledger.js";
-import type { Fill, OrderRequest, VenueOrder, VenueSpec } from "../core/market.js";
-import { dec, str } from "../core/money.js";
-import { type AgentOrder, fillEntry, releaseEntry, reservationFor, reservationUsed, reserveEntry } from "../core/orders.js";
+import { Balances, CASH, type JournalEntry, peer } from "../core/ledger.js";
+import { type Fill, type OrderRequest, type VenueOrder, type VenueSpec, splitSymbol } from "../core/market.js";
+import { type Decimal, dec, str } from "../core/money.js";
+import { type AgentOrder, RESERVED, fillEntry, releaseEntry, reservationFor, reservationUsed, reserveEntry, venueAccount } from "../core/orders.js";
 import { paperVenueSpec } from "../core/paper-venues.js";
 import type { ReceiveRequest, SendResult } from "../core/transfers.js";
 import type { WalletRecord } from "../core/wallets.js";
-import { openVenue } from "./stubs.js";
+import type { PreTradeDecision } from "../core/risk/types.js";
+import { openVenue, riskStub } from "./stubs.js";
 import { type WalletState, WalletActor } from "./wallet-actor.js";
 
-export type PlaceResult = { ok: true; order: AgentOrder } | { ok: false; code: string; message: string };
+export type PlaceResult = { ok: true; order: AgentOrder; risk?: PreTradeDecision } | { ok: false; code: string; message: string; risk?: PreTradeDecision };
+
+/** How an order came to be: an agent's or operator's own, or the risk monitor's (stops and mitigation: reduce-only). */
+export interface PlaceOptions {
+  readonly origin: "agent" | "risk";
+}
+
+/** A position as the agent reports it with each order: the monitor prices it at its own marks. */
+export interface HeldPosition {
+  readonly agent: string;
+  readonly farm: string | null;
+  readonly venue: string;
+  readonly symbol: string;
+  readonly asset: string;
+  readonly quantity: string;
+}
+
+/** An agent's book as the risk monitor reads it. Amounts are decimal strings. */
+export interface AgentRiskView {
+  readonly agent: string;
+  readonly farm: string | null;
+  readonly status: string;
+  /** Quote cash held, reserved included. */
+  readonly cash: string;
+  /** Net capital the agent was given (allocations less collections). */
+  readonly capital: string;
+  /** Base asset held at each venue (bought there, less sold there), with its average cost. */
+  readonly positions: ReadonlyArray<{ readonly venue: string; readonly symbol: string; readonly asset: string; readonly quantity: string; readonly entryPrice: string | null }>;
+  readonly openOrders: number;
+}
 
 interface OrderRow {
   client_order_id: string;
@@ -121,9 +151,10 @@ export class AgentWallet extends WalletActor {
    * row are written before the venue is called; a repeat answers the order as it stands. If the
    * venue's answer is lost, the order is `unknown` and the alarm looks it up by its id.
    */
-  async placeOrder(venueId: string, req: OrderRequest): Promise<PlaceResult> {
-    const existing = this.orderRow(req.clientOrderId);
+  async placeOrder(venueId: string, asked: OrderRequest, options: PlaceOptions = { origin: "agent" }): Promise<PlaceResult> {
+    const existing = this.orderRow(asked.clientOrderId);
     if (existing) return { ok: true, order: this.orderView(existing) };
+    let req = asked;
     const me = this.record;
     if (!me) return { ok: false, code: "wallet_not_initialised", message: "this agent does not exist yet" };
     if (me.status === "archived") return { ok: false, code: "wallet_archived", message: `${me.id} is archived` };
@@ -131,6 +162,26 @@ export class AgentWallet extends WalletActor {
     const venueSpec = paperVenueSpec(venueId);
     const spec = venueSpec?.symbols.find((s) => s.symbol === req.symbol);
     if (!venueSpec || !spec) return { ok: false, code: "invalid_symbol", message: `${venueId} does not list ${req.symbol}` };
+    // Every order passes the risk monitor first; if it cannot be asked, nothing is placed (fail closed).
+    let risk: PreTradeDecision;
+    try {
+      risk = await riskStub(this.env).preTrade({
+        agent: me.id,
+        farm: me.parent?.startsWith("farm:") ? me.parent : null,
+        venue: venueId,
+        symbol: req.symbol,
+        side: req.side,
+        quantity: req.quantity,
+        price: req.price,
+        reduceOnly: options.origin === "risk" && this.reduces(venueId, req),
+        lotSize: spec.lotSize,
+        minNotional: spec.minNotional,
+      }, this.heldPositions(me.parent));
+    } catch (err) {
+      return { ok: false, code: "risk_unavailable", message: `the risk monitor could not be asked, so nothing was placed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    if (risk.decision === "reject") return { ok: false, code: "risk_rejected", message: risk.reason, risk };
+    if (risk.decision === "resize") req = { ...req, quantity: risk.quantity };
     const venue = await openVenue(this.env, venueId);
     const ticker = await venue.ticker(req.symbol);
     if (!ticker) return { ok: false, code: "invalid_symbol", message: req.symbol };
@@ -155,7 +206,11 @@ export class AgentWallet extends WalletActor {
         nowMs,
       );
       this.recordOrder(req.clientOrderId);
-      this.emit(`order:${req.clientOrderId}:placed`, toolCall(`order:${req.clientOrderId}`, "place_order", { venue: venueId, ...req }, { clientOrderId: req.clientOrderId, state: "pending", reserved: { asset: reservation.asset, amount: str(reservation.amount) } }, nowMs), nowMs);
+      this.emit(
+        `order:${req.clientOrderId}:placed`,
+        toolCall(`order:${req.clientOrderId}`, "place_order", { venue: venueId, origin: options.origin, ...req }, { clientOrderId: req.clientOrderId, state: "pending", reserved: { asset: reservation.asset, amount: str(reservation.amount) }, risk: { ...risk } }, nowMs),
+        nowMs,
+      );
       return null;
     });
     if (accepted) return accepted;
@@ -175,8 +230,74 @@ export class AgentWallet extends WalletActor {
     await this.drain();
     const row = this.orderRow(req.clientOrderId);
     if (!row) throw new Error(`invariant: order ${req.clientOrderId} vanished`);
-    if (row.status === "rejected") return { ok: false, code: row.code ?? "rejected", message: row.message ?? "the venue refused the order" };
-    return { ok: true, order: this.orderView(row) };
+    if (row.status === "rejected") return { ok: false, code: row.code ?? "rejected", message: row.message ?? "the venue refused the order", risk };
+    return { ok: true, order: this.orderView(row), risk };
+  }
+
+  /** True when the order only takes away from what the agent holds at that venue (a sell of at most the position). */
+  private reduces(venueId: string, req: OrderRequest): boolean {
+    const { base } = splitSymbol(req.symbol);
+    const held = this.balances.get(venueAccount(venueId), base as never).neg();
+    return req.side === "sell" ? dec(req.quantity).lte(held) : held.lt(0) && dec(req.quantity).lte(held.neg());
+  }
+
+  /** Cancels every order still open (a halt). Answers how many were cancelled and which could not be. */
+  async cancelOpenOrders(): Promise<{ cancelled: string[]; failed: Array<{ clientOrderId: string; code: string }> }> {
+    const open = this.sql.exec<{ client_order_id: string }>(`SELECT client_order_id FROM agent_orders WHERE status IN ('open', 'partially_filled', 'pending')`).toArray();
+    const cancelled: string[] = [];
+    const failed: Array<{ clientOrderId: string; code: string }> = [];
+    for (const { client_order_id } of open) {
+      const out = await this.cancelOrder(client_order_id);
+      if (out.ok) cancelled.push(client_order_id);
+      else failed.push({ clientOrderId: client_order_id, code: out.code });
+    }
+    return { cancelled, failed };
+  }
+
+  /** The base assets held at each venue (bought there less sold there), as the risk monitor counts positions. Prices are the monitor's. */
+  private heldPositions(parent: string | null): HeldPosition[] {
+    const me = this.walletId;
+    const farm = parent?.startsWith("farm:") ? parent : null;
+    const out: HeldPosition[] = [];
+    for (const [key, amount] of this.balances.entries()) {
+      const [account, asset] = key.split("|");
+      if (!account?.startsWith("venue:") || !asset || asset === "USD" || amount.isZero()) continue;
+      out.push({ agent: me, farm, venue: account.slice("venue:".length), symbol: `${asset}-USD`, asset, quantity: str(amount.neg()) });
+    }
+    return out.sort((a, b) => (a.venue + a.symbol < b.venue + b.symbol ? -1 : 1));
+  }
+
+  /** What the risk monitor needs: cash, capital, positions by venue with their average cost, open orders. */
+  async riskView(): Promise<AgentRiskView | null> {
+    const me = this.record;
+    if (!me) return null;
+    const cost = new Map<string, { qty: Decimal; cost: Decimal }>();
+    for (const r of this.sql.exec<{ fill_json: string; venue: string }>(`SELECT f.fill_json, o.venue FROM fills_in f JOIN agent_orders o ON o.client_order_id = f.client_order_id ORDER BY f.rowid`)) {
+      const fill = JSON.parse(r.fill_json) as Fill;
+      const key = `${r.venue}|${fill.symbol}`;
+      const c = cost.get(key) ?? { qty: dec("0"), cost: dec("0") };
+      const q = dec(fill.quantity);
+      if (fill.side === "buy") cost.set(key, { qty: c.qty.plus(q), cost: c.cost.plus(q.times(fill.price)) });
+      else {
+        // A sale takes out its share of the cost at the average: what remains keeps its average price.
+        const left = c.qty.minus(q);
+        cost.set(key, { qty: left, cost: c.qty.isZero() || left.lte(0) ? dec("0") : c.cost.times(left).div(c.qty) });
+      }
+    }
+    const positions = this.heldPositions(me.parent).map((p) => {
+      const c = cost.get(`${p.venue}|${p.symbol}`);
+      return { venue: p.venue, symbol: p.symbol, asset: p.asset, quantity: p.quantity, entryPrice: c && c.qty.gt(0) ? str(c.cost.div(c.qty).toDecimalPlaces(8)) : null };
+    });
+    const openOrders = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM agent_orders WHERE status IN ('open', 'partially_filled', 'pending', 'unknown')`).one().n;
+    return {
+      agent: me.id,
+      farm: me.parent?.startsWith("farm:") ? me.parent : null,
+      status: me.status,
+      cash: str(this.balances.get(CASH, "USD").plus(this.balances.get(RESERVED, "USD"))),
+      capital: me.parent ? str(this.balances.get(peer(me.parent), "USD").neg()) : "0",
+      positions,
+      openOrders,
+    };
   }
 
   /** Cancels an open order at its venue; what it still reserves is released. */

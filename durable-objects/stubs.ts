@@ -3,6 +3,7 @@ import type { AgentWallet } from "./agent-wallet.js";
 import type { EventHub } from "./event-hub.js";
 import type { MarketWatch } from "./market-watch.js";
 import type { MasterWallet } from "./master-wallet.js";
+import type { RiskMonitor } from "./risk-monitor.js";
 import type { StrategyFarm } from "./strategy-farm.js";
 import type { Venue } from "./venue.js";
 
@@ -46,4 +47,9 @@ export async function openVenue(env: Env, venueId: string): Promise<DurableObjec
 /** The desk's arbitrage watch. */
 export function marketWatchStub(env: Env): DurableObjectStub<MarketWatch> {
   return env.MARKET_WATCH.get(env.MARKET_WATCH.idFromName("desk"));
+}
+
+/** The desk's risk monitor. */
+export function riskStub(env: Env): DurableObjectStub<RiskMonitor> {
+  return env.RISK_MONITOR.get(env.RISK_MONITOR.idFromName("desk"));
 }

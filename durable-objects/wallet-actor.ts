@@ -9,7 +9,7 @@ import {
   transferOutEntry,
   transferReturnedEntry,
 } from "../core/ledger.js";
-import { type BaseEvent, type Json, custom, diffState, run, stateDelta, stateSnapshot, toolCall } from "../core/events.js";
+import { type BaseEvent, type Json, custom, toolCall } from "../core/events.js";
 import { type Asset, type Decimal, addBalances, dec, isAsset, str } from "../core/money.js";
 import { RESERVED } from "../core/orders.js";
 import {
@@ -23,8 +23,9 @@ import {
   retryDelayMs,
 } from "../core/transfers.js";
 import type { WalletRecord } from "../core/wallets.js";
-import { HISTORY_BATCH_ROWS, type HistoryRecord, writeHistory } from "../worker/db/history.js";
-import { hubStub, walletStub } from "./stubs.js";
+import type { HistoryRecord } from "../worker/db/history.js";
+import { Outbox } from "./outbox.js";
+import { walletStub } from "./stubs.js";
 
 /** Points where tests inject failures into the transfer protocol (crash, lost reply). */
 export type FaultPoint = "send:after_debit" | "deliver:before_call" | "deliver:after_call" | "receive:before_credit" | "receive:after_credit";
@@ -43,8 +44,6 @@ export interface WalletState {
 const DELIVERIES_PER_ALARM = 50;
 /** A fresh transfer is delivered inline; the alarm picks it up only if that fails for this long. */
 const INLINE_GRACE_MS = 5_000;
-/** Queued runs sent to the hub in one publish at most. */
-const PUBLISH_BATCH_ROWS = 50;
 /** How soon the alarm retries a history flush that did not reach D1. */
 const HISTORY_RETRY_MS = 2_000;
 
@@ -99,8 +98,7 @@ export abstract class WalletActor extends DurableObject<Env> {
   protected readonly sql: SqlStorage;
   protected readonly balances = new Balances();
   protected record: WalletRecord | null = null;
-  #flushing: Promise<void> | null = null;
-  #publishing: Promise<void> | null = null;
+  protected readonly outbox: Outbox;
   /** When the alarm was last set for: an alarm run early (tests, a platform retry) still does the work it was set for. */
   #armedDueMs = 0;
   /** Set by tests (through runInDurableObject) to make the protocol fail at a given point. */
@@ -109,6 +107,7 @@ export abstract class WalletActor extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    this.outbox = new Outbox(this.sql, env, { thread: () => this.record?.id ?? null, state: () => this.threadState(), topics: () => this.threadTopics() }, () => this.armAlarm());
     void ctx.blockConcurrencyWhile(async () => {
       this.migrate("wallet", [BASE_SCHEMA, EVENTS_SCHEMA]);
       this.migrate(this.constructor.name, this.schema());
@@ -214,59 +213,15 @@ export abstract class WalletActor extends DurableObject<Env> {
     return r?.kind === "agent" && r.parent?.startsWith("farm:") ? [r.parent] : [];
   }
 
-  /**
-   * Queues one run on this wallet's thread: the events, then the state change they made (a
-   * snapshot the first time, a JSON Patch after). Call inside `tx`: the run is published exactly
-   * when the change it reports commits.
-   */
+  /** Queues one run on this wallet's thread (see Outbox.emit). Call inside `tx`. */
   protected emit(runId: string, events: readonly BaseEvent[], atMs: number): void {
     if (!this.record) return;
-    const before = this.sql.exec<{ state: string }>(`SELECT state FROM published_state WHERE id = 1`).toArray()[0];
-    const after = this.threadState();
-    const change: BaseEvent[] = [];
-    if (!before) change.push(stateSnapshot(after, atMs));
-    else {
-      const delta = diffState(JSON.parse(before.state) as Json, after);
-      if (delta.length > 0) change.push(stateDelta(delta, atMs));
-    }
-    this.sql.exec(`INSERT OR REPLACE INTO published_state (id, state) VALUES (1, ?)`, JSON.stringify(after));
-    this.sql.exec(`INSERT INTO event_queue (events) VALUES (?)`, JSON.stringify(run(this.record.id, runId, atMs, [...events, ...change])));
-  }
-
-  /** Sends queued runs to the hub in order; a failure leaves them queued for the alarm. */
-  protected async publishEvents(): Promise<void> {
-    if (this.#publishing) return this.#publishing;
-    const work = async () => {
-      try {
-        for (;;) {
-          // Queued runs go in one publish (the hub numbers them in order); the last row's id is the batch number.
-          const rows = this.sql.exec<{ id: number; events: string }>(`SELECT id, events FROM event_queue ORDER BY id LIMIT ?`, PUBLISH_BATCH_ROWS).toArray();
-          const last = rows[rows.length - 1];
-          if (!last || !this.record) break;
-          const events = rows.flatMap((r) => JSON.parse(r.events) as BaseEvent[]);
-          const result = await hubStub(this.env).publish({ source: this.record.id, batch: last.id, thread: this.record.id, topics: this.threadTopics(), events });
-          if (!result.ok) {
-            // The hub's picture of this thread differs from ours (its storage was reset): start over with a snapshot.
-            console.error(`cival: the hub refused events of ${this.record.id}: ${result.message}`);
-            this.sql.exec(`DELETE FROM published_state`);
-          }
-          this.sql.exec(`DELETE FROM event_queue WHERE id <= ?`, last.id);
-        }
-      } catch (err) {
-        console.warn(`cival: publishing events of ${this.record?.id ?? "?"} failed, will retry`, err);
-      }
-    };
-    const publishing = work().finally(() => {
-      this.#publishing = null;
-      this.armAlarm();
-    });
-    this.#publishing = publishing;
-    return publishing;
+    this.outbox.emit(runId, events, atMs);
   }
 
   /** After a change: history to D1 and events to the hub, both retried by the alarm if they fail. */
   protected async drain(): Promise<void> {
-    await Promise.all([this.flushHistory(), this.publishEvents()]);
+    await this.outbox.drain();
   }
 
   /** Sets up this wallet with its directory record. Idempotent; also how renames and archives reach it. */
@@ -278,7 +233,7 @@ export abstract class WalletActor extends DurableObject<Env> {
   }
 
   protected enqueue(record: HistoryRecord): void {
-    this.sql.exec(`INSERT INTO history_queue (record) VALUES (?)`, JSON.stringify(record));
+    this.outbox.enqueue(record);
   }
 
   /** Posts a balanced entry to the journal and the cached balances. Call inside `tx`. */
@@ -557,37 +512,10 @@ export abstract class WalletActor extends DurableObject<Env> {
     return { cash: str(this.balances.get(CASH, "USD")), pending: await this.pendingTransfers() };
   }
 
-  /** Writes queued history to D1; on failure it stays queued and the alarm tries again. */
-  protected async flushHistory(): Promise<void> {
-    if (this.#flushing) return this.#flushing;
-    const run = async () => {
-      try {
-        for (;;) {
-          const rows = this.sql.exec<{ id: number; record: string }>(`SELECT id, record FROM history_queue ORDER BY id LIMIT ?`, HISTORY_BATCH_ROWS).toArray();
-          const last = rows[rows.length - 1];
-          if (!last) break;
-          await writeHistory(this.env.DB, rows.map((r) => JSON.parse(r.record) as HistoryRecord));
-          this.sql.exec(`DELETE FROM history_queue WHERE id <= ?`, last.id);
-        }
-      } catch (err) {
-        console.warn(`cival: history flush of ${this.record?.id ?? "?"} failed, will retry`, err);
-      }
-    };
-    // Cleared in a later microtask, never before the assignment (a flush with nothing to do finishes synchronously).
-    const flushing = run().finally(() => {
-      this.#flushing = null;
-      this.armAlarm();
-    });
-    this.#flushing = flushing;
-    return flushing;
-  }
-
   /** Sets the one alarm to the earliest pending work, or deletes it when there is none. */
   protected armAlarm(): void {
     let due = this.sql.exec<{ due: number | null }>(`SELECT MIN(next_attempt_ms) AS due FROM outbox WHERE state = 'pending'`).one().due;
-    const queued =
-      this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM history_queue`).one().n + this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM event_queue`).one().n;
-    if (queued > 0) due = Math.min(due ?? Infinity, Date.now() + HISTORY_RETRY_MS);
+    if (this.outbox.pending() > 0) due = Math.min(due ?? Infinity, Date.now() + HISTORY_RETRY_MS);
     const extra = this.nextDueMs();
     if (extra !== null) due = Math.min(due ?? Infinity, extra);
     if (due === null) void this.ctx.storage.deleteAlarm();

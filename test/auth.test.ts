@@ -31,6 +31,14 @@ const ROUTES: readonly Route[] = [
   { name: "PATCH /api/agents/:id", need: "trader", request: (tag) => ({ method: "PATCH", path: "/api/agents/paula-pairs", body: { name: `Paula ${tag}` } }) },
   { name: "POST /api/agents/:id/archive", need: "trader", request: (tag) => ({ method: "POST", path: `/api/agents/agent-${tag}-archivable/archive` }) },
   { name: "POST /api/desk/seed", need: "admin", request: () => ({ method: "POST", path: "/api/desk/seed" }) },
+  { name: "GET /api/risk", need: "viewer", request: () => ({ method: "GET", path: "/api/risk" }) },
+  { name: "GET /api/risk/var", need: "viewer", request: () => ({ method: "GET", path: "/api/risk/var?method=monte_carlo&confidence=0.99&horizon=1d" }) },
+  { name: "GET /api/risk/alerts", need: "viewer", request: () => ({ method: "GET", path: "/api/risk/alerts?limit=5" }) },
+  { name: "POST /api/risk/stress", need: "trader", request: () => ({ method: "POST", path: "/api/risk/stress", body: { scenario: "crypto_crash" } }) },
+  { name: "PUT /api/risk/limits", need: "admin", request: () => ({ method: "PUT", path: "/api/risk/limits", body: { desk: { maxVar: "40000" } } }) },
+  // Each role halts and resumes its own agent, so the matrix leaves nothing halted.
+  { name: "POST /api/risk/halt", need: "admin", request: (tag) => ({ method: "POST", path: "/api/risk/halt", body: { scope: "agent", id: `agent:agent-${tag}-archivable`, reason: `matrix ${tag}` } }) },
+  { name: "POST /api/risk/resume", need: "admin", request: (tag) => ({ method: "POST", path: "/api/risk/resume", body: { scope: "agent", id: `agent:agent-${tag}-archivable`, reason: `matrix ${tag} over` } }) },
 ];
 
 const RANK: Record<Role, number> = { viewer: 0, trader: 1, admin: 2 };

@@ -12,6 +12,10 @@ const MUTATING = [
   { method: "PATCH", path: "/api/farms/momentum" },
   { method: "POST", path: "/api/agents" },
   { method: "PATCH", path: "/api/agents/marcus-momentum" },
+  { method: "POST", path: "/api/risk/stress" },
+  { method: "PUT", path: "/api/risk/limits" },
+  { method: "POST", path: "/api/risk/halt" },
+  { method: "POST", path: "/api/risk/resume" },
 ] as const;
 
 const BAD_BODIES: ReadonlyArray<[string, { rawBody?: string; body?: unknown; headers?: Record<string, string> }]> = [

@@ -5,9 +5,13 @@ import type { MarketState } from "../core/market-sim.js";
 import { Decimal } from "../core/money.js";
 import type { Venue } from "../durable-objects/venue.js";
 import { agentStub, openVenue } from "../durable-objects/stubs.js";
-import { api, seed } from "./helpers/api.js";
+import { api, relaxRisk, seed } from "./helpers/api.js";
 
-beforeAll(seed);
+// These tests are about order mechanics; the risk tests keep the default limits.
+beforeAll(async () => {
+  await seed();
+  await relaxRisk();
+});
 
 const MARCUS = "agent:marcus-momentum";
 

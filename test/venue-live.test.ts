@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { openVenue } from "../durable-objects/stubs.js";
-import { api, seed } from "./helpers/api.js";
+import { api, relaxRisk, seed } from "./helpers/api.js";
 
 const realFetch = globalThis.fetch;
 const MARCUS = "agent:marcus-momentum";
@@ -69,6 +69,7 @@ describe("a live venue", () => {
   const x = newExchange();
   beforeAll(async () => {
     await seed();
+    await relaxRisk();
     await api("PUT", "/api/venues/paper-binance/keys", { body: { credentials: { apiKey: "live-key", apiSecret: "live-secret" } } });
   });
   afterEach(() => vi.restoreAllMocks());

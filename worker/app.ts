@@ -9,6 +9,7 @@ import { farmRoutes } from "./http/farms.js";
 import { healthRoutes } from "./http/health.js";
 import { arbitrageRoutes, marketRoutes } from "./http/markets.js";
 import { orderRoutes } from "./http/orders.js";
+import { riskRoutes } from "./http/risk.js";
 import { venueRoutes } from "./http/venues.js";
 import { walletRoutes } from "./http/wallets.js";
 import { auth } from "./middleware/auth.js";
@@ -42,6 +43,7 @@ app.route("/markets", marketRoutes);
 app.route("/orders", orderRoutes);
 app.route("/arbitrage", arbitrageRoutes);
 app.route("/venues", venueRoutes);
+app.route("/risk", riskRoutes);
 app.route("/", deskRoutes);
 
 app.notFound((c) => c.json(errorBody("not_found", `no route ${c.req.method} ${c.req.path}`), 404));

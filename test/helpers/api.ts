@@ -56,3 +56,16 @@ export async function balanceOf(id: string): Promise<string> {
   const res = await api("GET", `/api/wallets/${id}`);
   return res.body.wallet.balances.USD;
 }
+
+/**
+ * Widens the desk's risk limits far past anything a test orders, for files that test order
+ * mechanics rather than risk (the risk tests keep the defaults and set their own).
+ */
+export async function relaxRisk(): Promise<void> {
+  const wide = "1000000000";
+  const res = await api("PUT", "/api/risk/limits", {
+    idempotencyKey: `relax-risk-${crypto.randomUUID()}`,
+    body: { desk: { maxOrderNotional: wide, maxPositionNotional: wide, maxGrossExposure: wide, maxVar: wide, maxDailyLoss: wide, maxDrawdown: "1", maxOrdersPerMinute: 6000, maxConcentration: "1", maxDepthMultiple: "1000000" } },
+  });
+  if (res.status !== 200) throw new Error(`relaxing risk limits failed: ${res.status} ${JSON.stringify(res.body)}`);
+}

@@ -6,7 +6,7 @@ import { cashDelta } from "../../core/ledger.js";
 import { str } from "../../core/money.js";
 import type { TransferView } from "../../core/transfers.js";
 import type { WalletRecord } from "../../core/wallets.js";
-import { fills, journalEntries, journalLines, orders, transfers, wallets } from "./schema.js";
+import { fills, journalEntries, journalLines, orders, riskActions, riskAlerts, riskSnapshots, transfers, wallets } from "./schema.js";
 
 /** A fact an object records for D1, queued in its own SQLite in the same transaction as the change. */
 export type HistoryRecord =
@@ -14,7 +14,10 @@ export type HistoryRecord =
   | { readonly t: "transfer"; readonly transfer: TransferView; readonly memo: string | null; readonly version: number }
   | { readonly t: "entry"; readonly walletId: string; readonly seq: number; readonly atMs: number; readonly entry: JournalEntry }
   | { readonly t: "order"; readonly order: typeof orders.$inferInsert }
-  | { readonly t: "fill"; readonly fill: typeof fills.$inferInsert };
+  | { readonly t: "fill"; readonly fill: typeof fills.$inferInsert }
+  | { readonly t: "risk_snapshot"; readonly snapshot: typeof riskSnapshots.$inferInsert }
+  | { readonly t: "risk_alert"; readonly alert: typeof riskAlerts.$inferInsert }
+  | { readonly t: "risk_action"; readonly action: typeof riskActions.$inferInsert };
 
 /** Statements per D1 batch: a batch is one transaction, keep it small enough to commit fast. */
 export const HISTORY_BATCH_ROWS = 100;
@@ -78,6 +81,22 @@ export async function writeHistory(d1: D1Database, records: readonly HistoryReco
       );
     } else if (r.t === "fill") {
       statements.push(db.insert(fills).values(r.fill).onConflictDoNothing());
+    } else if (r.t === "risk_snapshot") {
+      statements.push(db.insert(riskSnapshots).values(r.snapshot).onConflictDoNothing());
+    } else if (r.t === "risk_alert") {
+      const a = r.alert;
+      statements.push(
+        db
+          .insert(riskAlerts)
+          .values(a)
+          .onConflictDoUpdate({
+            target: [riskAlerts.key, riskAlerts.firstAtMs],
+            set: { level: a.level, message: a.message, lastAtMs: a.lastAtMs, clearedAtMs: a.clearedAtMs },
+            setWhere: sql`excluded.last_at_ms >= ${riskAlerts.lastAtMs}`,
+          }),
+      );
+    } else if (r.t === "risk_action") {
+      statements.push(db.insert(riskActions).values(r.action).onConflictDoNothing());
     } else {
       const asset = r.entry.lines[0]?.asset ?? "USD";
       statements.push(

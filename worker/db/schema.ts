@@ -142,3 +142,46 @@ export const fills = sqliteTable(
   },
   (t) => [index("fills_agent_idx").on(t.agent, t.timeMs)],
 );
+
+/** The risk monitor's snapshots: one row per cycle, the headline figures as columns and the whole report as JSON. */
+export const riskSnapshots = sqliteTable("risk_snapshots", {
+  asOfMs: integer("as_of_ms").primaryKey(),
+  equity: text("equity").notNull(),
+  grossExposure: text("gross_exposure").notNull(),
+  dailyPnl: text("daily_pnl").notNull(),
+  /** 1-day 99% parametric VaR, USD. */
+  var99: text("var_99").notNull(),
+  halted: integer("halted", { mode: "boolean" }).notNull(),
+  report: text("report").notNull(),
+});
+
+/** Risk alerts: one row per occurrence of a condition (key + when it began), updated until it clears. */
+export const riskAlerts = sqliteTable(
+  "risk_alerts",
+  {
+    key: text("key").notNull(),
+    firstAtMs: integer("first_at_ms").notNull(),
+    level: text("level", { enum: ["info", "warning", "critical"] }).notNull(),
+    rule: text("rule").notNull(),
+    scope: text("scope").notNull(),
+    message: text("message").notNull(),
+    lastAtMs: integer("last_at_ms").notNull(),
+    clearedAtMs: integer("cleared_at_ms"),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.firstAtMs] }), index("risk_alerts_time_idx").on(t.lastAtMs)],
+);
+
+/** What the monitor did and who asked: halts, resumes, limit changes, mitigation and stop orders. */
+export const riskActions = sqliteTable(
+  "risk_actions",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind", { enum: ["halt", "resume", "limits", "mitigation", "stop"] }).notNull(),
+    scope: text("scope").notNull(),
+    by: text("by").notNull(),
+    reason: text("reason").notNull(),
+    detail: text("detail").notNull(),
+    atMs: integer("at_ms").notNull(),
+  },
+  (t) => [index("risk_actions_time_idx").on(t.atMs)],
+);

@@ -50,6 +50,10 @@ const REFUSAL_STATUS: Record<string, ContentfulStatusCode> = {
   unavailable: 503,
   timeout: 504,
   bad_response: 502,
+  risk_rejected: 422,
+  risk_unavailable: 503,
+  unknown_scope: 404,
+  not_halted: 409,
 };
 
 /** An ApiError for a refusal code the domain returned. */

@@ -1,0 +1,50 @@
+import type { Candle } from "../../core/market.js";
+
+/**
+ * Real exchange candles for the reference tests, read from the shared fixtures next to the
+ * repository (../shared/data, see its README); they are never copied into the project.
+ *
+ * Node's modules are loaded by a computed specifier: the project type-checks against the Workers
+ * types, without Node's, and these tests run only in the Node "reference" project.
+ */
+
+interface NodeFs {
+  readFileSync(path: string, encoding: "utf8"): string;
+}
+interface NodePath {
+  resolve(...parts: string[]): string;
+}
+interface NodeUrl {
+  fileURLToPath(url: string): string;
+}
+
+async function nodeModule<T>(name: string): Promise<T> {
+  return (await import(/* @vite-ignore */ name)) as T;
+}
+
+/** The repository's root: two levels above this file (import.meta.url is Node's; the Workers types lack it). */
+export async function repoRoot(): Promise<string> {
+  const url = await nodeModule<NodeUrl>("node:url");
+  const path = await nodeModule<NodePath>("node:path");
+  const here = (import.meta as unknown as { url: string }).url;
+  return path.resolve(url.fileURLToPath(here), "..", "..", "..");
+}
+
+/**
+ * A freqtrade candle file (`[open_time_ms, open, high, low, close, volume]` rows of numbers) as
+ * Candles, keeping the bars whose open time is in [fromMs, toMs).
+ */
+export async function freqtradeCandles(file: string, fromMs: number, toMs: number): Promise<Candle[]> {
+  const fs = await nodeModule<NodeFs>("node:fs");
+  const path = await nodeModule<NodePath>("node:path");
+  const rows = JSON.parse(fs.readFileSync(path.resolve(await repoRoot(), "../shared/data", file), "utf8")) as unknown;
+  if (!Array.isArray(rows)) throw new Error(`${file} is not a JSON array`);
+  const candles: Candle[] = [];
+  for (const row of rows) {
+    if (!Array.isArray(row) || row.length < 6 || !row.every((x) => typeof x === "number")) throw new Error(`${file}: a row is not six numbers`);
+    const [t, open, high, low, close, volume] = row as number[];
+    if (t === undefined || t < fromMs || t >= toMs) continue;
+    candles.push({ openTimeMs: t, open: String(open), high: String(high), low: String(low), close: String(close), volume: String(volume) });
+  }
+  return candles;
+}
