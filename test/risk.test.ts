@@ -85,6 +85,8 @@ describe("pre-trade checks", () => {
     const res = await order(SOPHIA, { quantity: "1" });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body.order.request.quantity).not.toBe("1");
+    expect(res.body.risk).toMatchObject({ decision: "resize", rule: "max_order_notional", quantity: res.body.order.request.quantity });
+    expect(res.body.risk.reason).toMatch(/exceeds the agent's max order notional 25,000 USD; resized to/);
     const q = new Decimal(res.body.order.request.quantity);
     const price = new Decimal(res.body.order.order.averagePrice);
     expect(q.gt(0)).toBe(true);

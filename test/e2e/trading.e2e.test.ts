@@ -105,14 +105,28 @@ describe("trading page", () => {
     await context.close();
   });
 
-  test("when the agent cannot pay for an order then the API's refusal is shown inline", async () => {
+  test("when an order is larger than the risk limits allow then it is placed resized, and the ticket says why", async () => {
     const { context, page } = await onTrading(tokens.trader);
     await page.getByTestId("ticket-type-market").click();
     await page.getByTestId("ticket-quantity").fill("1000");
     await page.getByTestId("ticket-submit").click();
+    const note = page.getByTestId("ticket-risk-note");
+    await note.waitFor({ timeout: UPDATE_TIMEOUT_MS });
+    await expect(note.textContent()).resolves.toMatch(/max order notional 25,000 USD; resized to/);
+    await expect(page.getByTestId("ticket-error").count()).resolves.toBe(0);
+    await context.close();
+  });
+
+  test("when the risk monitor refuses an order then the API's refusal is shown inline", async () => {
+    const { context, page } = await onTrading(tokens.trader);
+    await page.getByTestId("ticket-type-limit").click();
+    // At this price not even one lot fits under the max order notional: nothing can be placed.
+    await page.getByTestId("ticket-price").fill("10000000000");
+    await page.getByTestId("ticket-quantity").fill("0.001");
+    await page.getByTestId("ticket-submit").click();
     const error = page.getByTestId("ticket-error");
     await error.waitFor({ timeout: UPDATE_TIMEOUT_MS });
-    await expect(error.textContent()).resolves.toMatch(/^insufficient_funds/);
+    await expect(error.textContent()).resolves.toMatch(/^risk_rejected/);
     await expect(page.getByTestId("ticket-result").count()).resolves.toBe(0);
     await context.close();
   });

@@ -154,7 +154,7 @@ export function createClient(options: ClientOptions) {
     best: (symbol: string) => send<BestQuotes>("GET", `/api/markets/best/${encodeURIComponent(symbol)}`),
     arbitrage: () => send<ArbitrageReply>("GET", "/api/arbitrage"),
     placeOrder: (body: Input<typeof placeOrderBodySchema>, opts?: SendOptions) =>
-      send<{ order: AgentOrder }>("POST", "/api/orders", body, opts),
+      send<{ order: AgentOrder; risk?: { decision: "approve" | "resize" | "reject"; quantity?: string; rule?: string; reason: string } }>("POST", "/api/orders", body, opts),
     orders: (agent: string, limit = 100) => send<{ orders: AgentOrder[] }>("GET", `/api/orders?${agentQuery(agent, limit)}`),
     fills: (agent: string, limit = 100) => send<{ fills: OrderFill[] }>("GET", `/api/orders/fills?${agentQuery(agent, limit)}`),
     cancelOrder: (agent: string, clientOrderId: string, opts?: SendOptions) =>

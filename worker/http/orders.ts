@@ -30,8 +30,9 @@ export const orderRoutes = new Hono<AppEnv>()
       price: body.price ?? null,
       timeInForce: body.timeInForce,
     });
-    if (!out.ok) throw refusal(out.code, out.message);
-    return c.json({ order: out.order }, 201);
+    if (!out.ok) throw refusal(out.code, out.message, out.risk ? { risk: out.risk } : undefined);
+    // The risk monitor's word: approved as asked, or resized (placed, but not as asked) with its reason.
+    return c.json({ order: out.order, risk: out.risk ?? null }, 201);
   })
   /**
    * Smart order routing: the order is split over the paper venues' books by depth and fees
@@ -48,7 +49,7 @@ export const orderRoutes = new Hono<AppEnv>()
     const children = [];
     for (const child of plan.children) {
       const placed = await agent.placeOrder(child.venueId, child.order);
-      children.push({ venue: child.venueId, expectedAveragePrice: child.expectedAveragePrice, expectedFee: child.expectedFee, ...(placed.ok ? { order: placed.order } : { error: { code: placed.code, message: placed.message } }) });
+      children.push({ venue: child.venueId, expectedAveragePrice: child.expectedAveragePrice, expectedFee: child.expectedFee, ...(placed.ok ? { order: placed.order, risk: placed.risk ?? null } : { error: { code: placed.code, message: placed.message } }) });
     }
     return c.json({ route: { ...plan, children: undefined }, children }, 201);
   })

@@ -40,6 +40,8 @@ export function OrderTicket(props: {
   const [tif, setTif] = createSignal<TimeInForce>("gtc");
   const [errors, setErrors] = createSignal<TicketErrors>({});
   const [placed, setPlaced] = createSignal<AgentOrder | null>(null);
+  /** What the risk monitor said when it resized the order (a resize is placed, but not as asked). */
+  const [riskNote, setRiskNote] = createSignal<string | null>(null);
   const command = createCommand((body: OrderBody, key: string) => api.placeOrder(body, { idempotencyKey: key }));
 
   const input = () => ({
@@ -87,6 +89,7 @@ export function OrderTicket(props: {
   async function submit(event: SubmitEvent) {
     event.preventDefault();
     setPlaced(null);
+    setRiskNote(null);
     command.clearError();
     const checked = ticketBody(input());
     if (!checked.ok) {
@@ -97,6 +100,7 @@ export function OrderTicket(props: {
     const reply = await command.submit(checked.body);
     if (!reply) return;
     setPlaced(reply.order);
+    if (reply.risk?.decision === "resize") setRiskNote(reply.risk.reason);
     props.onPlaced(reply.order);
   }
 
@@ -225,6 +229,7 @@ export function OrderTicket(props: {
               <span data-order-id={o().clientOrderId} data-status={o().status}>
                 {o().clientOrderId} · {orderOutcome(o())}
               </span>
+              <Show when={riskNote()}>{(note) => <span class="ticket-risk-note" data-testid="ticket-risk-note">Resized by risk: {note()}</span>}</Show>
             </SuccessNote>
           )}
         </Show>
