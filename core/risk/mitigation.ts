@@ -169,12 +169,16 @@ function breachesOf(risk: DeskRisk, limits: Limits): Breach[] {
   for (const [asset, a] of risk.assets) {
     if (a.net.abs().gt(limits.position)) out.push({ rule: "max_position_notional", asset, value: a.net.abs(), limit: limits.position });
   }
-  const level = waterLevel([...risk.assets.values()].map((a) => a.gross), limits.concentration);
-  if (level !== null) {
-    for (const [asset, a] of risk.assets) {
-      if (a.gross.gt(limits.concentration.times(risk.gross))) {
-        out.push({ rule: "max_concentration", asset, weight: a.gross.div(risk.gross).toNumber(), limit: limits.concentration, level });
-      }
+  // Concentration is measured as preTrade measures it: against the larger of the gross exposure and
+  // the gross limit, so a small book is never forced to sell for being small. No asset is cut below
+  // its share of the gross limit, and never below the water level that makes every asset fit.
+  const base = Decimal.max(risk.gross, limits.gross);
+  const floor = limits.concentration.times(limits.gross);
+  const water = waterLevel([...risk.assets.values()].map((a) => a.gross), limits.concentration);
+  for (const [asset, a] of risk.assets) {
+    if (a.gross.gt(limits.concentration.times(base))) {
+      const level = water === null ? floor : Decimal.max(water, floor);
+      out.push({ rule: "max_concentration", asset, weight: a.gross.div(base).toNumber(), limit: limits.concentration, level });
     }
   }
   return out;

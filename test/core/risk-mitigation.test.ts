@@ -184,22 +184,26 @@ describe("planMitigation over position and concentration limits", () => {
     expect(plan).toEqual([expect.objectContaining({ symbol: "ETH-USD", quantity: str(dec("10000").div("3000").toDecimalPlaces(18, Decimal.ROUND_CEIL)) })]);
   });
 
-  it("when two assets are over the concentration limit then both come down to the water level", () => {
+  it("when two assets are over the concentration limit then both come down to what the limit allows", () => {
     // Gross 100,000 / 90,000 / 10,000 with a 40% limit: capping the top two at 20,000 gives 20/50 each.
     expect(str(waterLevel([dec("100000"), dec("90000"), dec("10000")], dec("0.4")) ?? ZERO)).toBe("20000");
     const book = [pos("agent:a1", "v", "BTC", "2", "50000"), pos("agent:a2", "v", "ETH", "30", "3000"), pos("agent:a3", "v", "SOL", "100", "100")];
-    const plan = planMitigation({
-      positions: book,
-      assets: ["BTC", "ETH", "SOL"],
-      cov: covOf([0.03, 0.03, 0.03], 0.5),
-      barsPerDay: 1,
-      limits: { ...LOOSE, maxConcentration: "0.4" },
-      lots: { "ETH-USD": { lotSize: "0.001", minNotional: "1" }, "BTC-USD": { lotSize: "0.001", minNotional: "1" } },
-    });
+    const lots = { "ETH-USD": { lotSize: "0.001", minNotional: "1" }, "BTC-USD": { lotSize: "0.001", minNotional: "1" } };
+    const cov = covOf([0.03, 0.03, 0.03], 0.5);
+    // With the gross limit at the book's size, concentration is a share of that limit: 40% of 200,000.
+    const plan = planMitigation({ positions: book, assets: ["BTC", "ETH", "SOL"], cov, barsPerDay: 1, limits: { ...LOOSE, maxGrossExposure: "200000", maxConcentration: "0.4" }, lots });
     expect(plan.map((r) => r.symbol)).toEqual(["BTC-USD", "ETH-USD"]);
     const after = applied(book, plan);
-    const total = gross(after);
-    for (const p of after) expect(notional(p).abs().lte(total.times("0.4")), `${p.asset} within 40%`).toBe(true);
+    const base = Decimal.max(gross(after), dec("200000"));
+    for (const p of after) expect(notional(p).abs().lte(base.times("0.4")), `${p.asset} within 40%`).toBe(true);
+    // BTC is cut to 80,000, not to the water level: the limit asks for no more than that.
+    expect(notional(after.find((p) => p.asset === "BTC") ?? book[0]!).toFixed()).toBe("80000");
+  });
+
+  it("when a small book is concentrated then nothing is sold: the share is of the gross limit", () => {
+    const book = [pos("agent:a1", "v", "BTC", "0.01", "60000"), pos("agent:a2", "v", "ETH", "0.1", "3000")];
+    const plan = planMitigation({ positions: book, assets: ["BTC", "ETH"], cov: covOf([0.03, 0.03], 0.5), barsPerDay: 1, limits: { ...LOOSE, maxGrossExposure: "400000", maxConcentration: "0.6" }, lots: {} });
+    expect(plan).toEqual([]);
   });
 
   it("when the book holds too few assets to meet the concentration limit then it is not flattened", () => {
