@@ -57,6 +57,8 @@ interface OrderRow {
 }
 
 const TERMINAL = new Set(["filled", "cancelled", "rejected"]);
+/** Refusals that say the venue failed, not that the order was wrong: they count towards the venue-error breaker. */
+const VENUE_FAILURES = new Set(["exchange_unreachable", "unavailable", "timeout", "rate_limited", "bad_response", "auth"]);
 /** An order whose outcome is unknown for this long is looked up at its venue by the alarm. */
 const RECONCILE_AFTER_MS = 5_000;
 
@@ -222,9 +224,11 @@ export class AgentWallet extends WalletActor {
         if (result.ok) this.settleOrder(req.clientOrderId, result.order.status, result.order, null, null, doneMs);
         else this.settleOrder(req.clientOrderId, "rejected", null, result.code, result.message, doneMs);
       });
+      if (!result.ok && VENUE_FAILURES.has(result.code)) this.reportVenueError(venueId, result.code);
     } catch (err) {
       const doneMs = Date.now();
       this.tx(() => this.settleOrder(req.clientOrderId, "unknown", null, "unknown_outcome", `the venue's answer was lost: ${err instanceof Error ? err.message : String(err)}`, doneMs));
+      this.reportVenueError(venueId, "unknown_outcome");
     }
     this.armAlarm();
     await this.drain();
@@ -232,6 +236,15 @@ export class AgentWallet extends WalletActor {
     if (!row) throw new Error(`invariant: order ${req.clientOrderId} vanished`);
     if (row.status === "rejected") return { ok: false, code: row.code ?? "rejected", message: row.message ?? "the venue refused the order", risk };
     return { ok: true, order: this.orderView(row), risk };
+  }
+
+  /** Tells the risk monitor a venue failed (its breaker halts agents at a venue that keeps failing). Never holds up the order path. */
+  private reportVenueError(venueId: string, code: string): void {
+    this.ctx.waitUntil(
+      riskStub(this.env)
+        .reportVenueError(venueId, this.walletId, code)
+        .catch((err: unknown) => console.warn(`cival: could not report a venue error to the risk monitor`, err)),
+    );
   }
 
   /** True when the order only takes away from what the agent holds at that venue (a sell of at most the position). */

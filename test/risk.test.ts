@@ -196,6 +196,23 @@ describe("halts", () => {
   });
 });
 
+describe("the venue-error breaker", () => {
+  it("when a venue keeps failing for an agent then the next cycle halts that agent, and only it", async () => {
+    const agent = "agent:max-maker";
+    const monitor = riskStub(env);
+    for (let i = 0; i < 4; i++) await monitor.reportVenueError("paper-kraken", agent, "timeout");
+    let report = await monitor.runCycle();
+    expect(report.halts.some((h) => h.scope.kind === "agent" && h.scope.id === agent)).toBe(false);
+    expect(report.alerts.some((a) => a.rule === "venue_errors" && a.level === "warning")).toBe(true);
+    await monitor.reportVenueError("paper-kraken", agent, "timeout");
+    report = await monitor.runCycle();
+    expect(report.halts.find((h) => h.scope.kind === "agent" && h.scope.id === agent)).toMatchObject({ rule: "venue_errors", by: "monitor" });
+    expect((await order(agent, { quantity: "0.001" })).status).toBe(422);
+    expect((await order(SOPHIA, { quantity: "0.001" })).status).toBe(201);
+    expect((await resume({ scope: "agent", id: agent, reason: "kraken is back" })).status).toBe(200);
+  });
+});
+
 describe("mitigation and stops", () => {
   it("when the desk is over its gross exposure limit then the monitor's reductions bring it back within", async () => {
     const a = await order(MARCUS, { quantity: "0.2" });
