@@ -10,6 +10,7 @@ import type { Candle } from "../../core/market.js";
 
 interface NodeFs {
   readFileSync(path: string, encoding: "utf8"): string;
+  existsSync(path: string): boolean;
 }
 interface NodePath {
   resolve(...parts: string[]): string;
@@ -31,13 +32,28 @@ export async function repoRoot(): Promise<string> {
 }
 
 /**
+ * Where the shared fixtures are: `CIVAL_SHARED_DATA` if set, else `../shared/data` next to the
+ * repository, else `/work/shared/data` (a clone elsewhere on the machine that holds them). Null
+ * when none exists: the reference tests are then skipped, saying why.
+ */
+export async function sharedDataDir(): Promise<string | null> {
+  const fs = await nodeModule<NodeFs>("node:fs");
+  const path = await nodeModule<NodePath>("node:path");
+  const env = (globalThis as unknown as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
+  const candidates = [env.CIVAL_SHARED_DATA, path.resolve(await repoRoot(), "../shared/data"), "/work/shared/data"].filter((c): c is string => !!c);
+  return candidates.find((c) => fs.existsSync(path.resolve(c, "README.md"))) ?? null;
+}
+
+/**
  * A freqtrade candle file (`[open_time_ms, open, high, low, close, volume]` rows of numbers) as
  * Candles, keeping the bars whose open time is in [fromMs, toMs).
  */
 export async function freqtradeCandles(file: string, fromMs: number, toMs: number): Promise<Candle[]> {
   const fs = await nodeModule<NodeFs>("node:fs");
   const path = await nodeModule<NodePath>("node:path");
-  const rows = JSON.parse(fs.readFileSync(path.resolve(await repoRoot(), "../shared/data", file), "utf8")) as unknown;
+  const dir = await sharedDataDir();
+  if (!dir) throw new Error("the shared candle fixtures (../shared/data) are not on this machine");
+  const rows = JSON.parse(fs.readFileSync(path.resolve(dir, file), "utf8")) as unknown;
   if (!Array.isArray(rows)) throw new Error(`${file} is not a JSON array`);
   const candles: Candle[] = [];
   for (const row of rows) {
