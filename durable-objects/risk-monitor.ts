@@ -82,6 +82,7 @@ export class RiskMonitor extends DurableObject<Env> {
   private last: RiskReport | null = null;
   private positions: readonly RiskPosition[] = [];
   private cycling: Promise<RiskReport> | null = null;
+  private watching: Promise<void> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -421,7 +422,17 @@ export class RiskMonitor extends DurableObject<Env> {
   }
 
   /** Protective stops: on every market step, a position whose stop is crossed is closed, reduce-only. */
-  private async watchStops(nowMs: number): Promise<void> {
+  private watchStops(nowMs: number): Promise<void> {
+    // One watch at a time: the alarm's and a cycle's must not both fire the same stop.
+    if (this.watching) return this.watching;
+    const work = this.watchStopsOnce(nowMs).finally(() => {
+      this.watching = null;
+    });
+    this.watching = work;
+    return work;
+  }
+
+  private async watchStopsOnce(nowMs: number): Promise<void> {
     if (this.positions.length === 0) return;
     const quotes = await this.readQuotes();
     // Each position is watched at its own venue's mid: that is where its exit would trade.
