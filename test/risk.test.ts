@@ -2,8 +2,10 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { Decimal } from "../core/money.js";
-import { agentStub, riskStub } from "../durable-objects/stubs.js";
+import type { BaseEvent } from "../core/events.js";
+import { agentStub, hubStub, riskStub } from "../durable-objects/stubs.js";
 import { api, seed } from "./helpers/api.js";
+import { assertValidStreams } from "./helpers/streams.js";
 
 beforeAll(seed);
 afterEach(() => vi.restoreAllMocks());
@@ -295,5 +297,21 @@ describe("operator notifications", () => {
     await runInDurableObject(monitor, (instance) => {
       delete (instance as unknown as { env: Env }).env.MONITORING_WEBHOOKS;
     });
+  });
+});
+
+describe("the risk thread", () => {
+  it("when the monitor has cycled, halted, resumed and stopped then its events are valid AG-UI runs whose deltas rebuild the report", async () => {
+    await riskStub(env).runCycle();
+    await hubStub(env).flush();
+    const rows = await env.DB.prepare(`SELECT seq, thread, event, at_ms FROM events WHERE thread = 'risk' ORDER BY seq`).all<{ seq: number; thread: string; event: string; at_ms: number }>();
+    const frames = rows.results.map((r) => ({ seq: r.seq, thread: r.thread, event: JSON.parse(r.event) as BaseEvent, at: r.at_ms }));
+    const types = new Set(frames.map((f) => f.event.type));
+    for (const t of ["RUN_STARTED", "RUN_FINISHED", "STATE_SNAPSHOT", "STATE_DELTA", "TOOL_CALL_START", "TOOL_CALL_RESULT", "CUSTOM"]) expect(types.has(t as never), t).toBe(true);
+    const names = new Set(frames.map((f) => (f.event as { name?: string }).name).filter(Boolean));
+    for (const n of ["cival.risk.alert", "cival.risk.halted", "cival.risk.resumed"]) expect(names.has(n), n).toBe(true);
+    await assertValidStreams(frames);
+    const state = await hubStub(env).threadState("risk");
+    expect(state).toMatchObject({ limits: expect.any(Object), var: expect.any(Array) });
   });
 });
