@@ -28,14 +28,18 @@ const VARIANTS = {
   a: { sockets: 1000, target: "proxy", events: [8, 7], intervalMs: 500, batch: false, what: "(a) 8/7-event publishes, one message per event, via wrangler's proxy" },
   b: { sockets: 1000, target: "direct", events: [8, 7], intervalMs: 500, batch: false, what: "(b) as (a), straight to the runtime workerd" },
   c: { sockets: 1000, target: "proxy", events: [1], intervalMs: 500, batch: false, what: "(c) 1-event publishes, 2 per second, via the proxy" },
+  cb: { sockets: 1000, target: "direct", events: [1], intervalMs: 500, batch: false, what: "(c'') as (c), straight to the runtime workerd" },
   c15: { sockets: 1000, target: "proxy", events: [1], intervalMs: 1000 / 15, batch: false, what: "(c') 1-event publishes, 15 per second (the project's event rate), via the proxy" },
   d: { sockets: 1000, target: "proxy", events: [8, 7], intervalMs: 500, batch: true, what: "(d) 8/7-event publishes batched into one JSON-array message per socket, via the proxy" },
+  d300: { sockets: 300, target: "proxy", events: [8, 7], intervalMs: 500, batch: true, what: "(d) at 300 sockets" },
+  d500: { sockets: 500, target: "proxy", events: [8, 7], intervalMs: 500, batch: true, what: "(d) at 500 sockets" },
+  c500: { sockets: 500, target: "proxy", events: [1], intervalMs: 500, batch: false, what: "(c) at 500 sockets" },
   db: { sockets: 1000, target: "direct", events: [8, 7], intervalMs: 500, batch: true, what: "(d') as (d), straight to the runtime workerd" },
 };
 
 const { values: opts } = parseArgs({
   options: {
-    variants: { type: "string", default: "a100,a,b,c,c15,d,db" },
+    variants: { type: "string", default: "a100,a,b,c,cb,c15,d,db,d300,d500,c500" },
     warmup: { type: "string", default: "4" },
     duration: { type: "string", default: "15" },
     "per-client": { type: "string", default: "500" },
