@@ -178,7 +178,7 @@ export class AgentWallet extends WalletActor {
         reduceOnly: options.origin === "risk" && this.reduces(venueId, req),
         lotSize: spec.lotSize,
         minNotional: spec.minNotional,
-      }, this.heldPositions(me.parent));
+      }, this.heldPositions(me.parent), this.openBuys(me.parent));
     } catch (err) {
       return { ok: false, code: "risk_unavailable", message: `the risk monitor could not be asked, so nothing was placed: ${err instanceof Error ? err.message : String(err)}` };
     }
@@ -278,6 +278,29 @@ export class AgentWallet extends WalletActor {
       out.push({ agent: me, farm, venue: account.slice("venue:".length), symbol: `${asset}-USD`, asset, quantity: str(amount.neg()) });
     }
     return out.sort((a, b) => (a.venue + a.symbol < b.venue + b.symbol ? -1 : 1));
+  }
+
+  /**
+   * What open buy orders could still add, per venue and symbol (quantity not yet filled): the risk
+   * monitor counts it as held, so resting orders cannot add up past a limit when they fill.
+   */
+  private openBuys(parent: string | null): HeldPosition[] {
+    const me = this.walletId;
+    const farm = parent?.startsWith("farm:") ? parent : null;
+    const sums = new Map<string, Decimal>();
+    for (const r of this.sql.exec<OrderRow>(`SELECT * FROM agent_orders WHERE status IN ('open', 'partially_filled', 'pending', 'unknown')`)) {
+      const req = JSON.parse(r.request) as OrderRequest;
+      if (req.side !== "buy") continue;
+      const filled = r.order_json ? dec((JSON.parse(r.order_json) as VenueOrder).filledQuantity) : dec("0");
+      const left = dec(req.quantity).minus(filled);
+      if (left.lte(0)) continue;
+      const key = `${r.venue}|${req.symbol}`;
+      sums.set(key, (sums.get(key) ?? dec("0")).plus(left));
+    }
+    return [...sums].map(([key, q]) => {
+      const [venue = "", symbol = ""] = key.split("|");
+      return { agent: me, farm, venue, symbol, asset: splitSymbol(symbol).base, quantity: str(q) };
+    });
   }
 
   /** What the risk monitor needs: cash, capital, positions by venue with their average cost, open orders. */

@@ -83,6 +83,8 @@ export class RiskMonitor extends DurableObject<Env> {
   private positions: readonly RiskPosition[] = [];
   private cycling: Promise<RiskReport> | null = null;
   private watching: Promise<void> | null = null;
+  /** Each agent's open buy orders, as it sent them with its last order (in memory: the next order resends them). */
+  private readonly openBuys = new Map<string, readonly HeldPosition[]>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -112,7 +114,7 @@ export class RiskMonitor extends DurableObject<Env> {
     this.positions = rep ? (JSON.parse(rep.positions) as RiskPosition[]) : [];
     this.pre.setConfig(this.config);
     this.pre.setHalts([...this.halts.values()]);
-    if (this.last) this.feedPreTrade(this.positions, null);
+    if (this.last) this.feedPreTrade(null);
   }
 
   private cycleMs(): number {
@@ -123,29 +125,55 @@ export class RiskMonitor extends DurableObject<Env> {
   // ───────────────────────── pre-trade ─────────────────────────
 
   /** Every order's check, from state held in memory: approve, resize to fit, or reject with the rule. */
-  async preTrade(order: PreTradeOrder, held?: readonly HeldPosition[]): Promise<PreTradeDecision> {
+  async preTrade(order: PreTradeOrder, held?: readonly HeldPosition[], openBuys?: readonly HeldPosition[]): Promise<PreTradeDecision> {
     this.ensureLoop();
     // A fresh monitor knows nothing yet: it reads the desk once before it answers (fail closed, never blind).
     if (!this.last) await this.runCycle();
-    if (held) this.refreshAgent(order.agent, held);
+    let changed = held ? this.refreshAgent(order.agent, held) : false;
+    if (openBuys) changed = this.refreshOpenBuys(order.agent, openBuys) || changed;
+    if (changed) this.pre.setPositions(this.checkedPositions());
     return preTrade(this.pre, order, Date.now());
+  }
+
+  /** An agent's open buys as it last sent them; true when they changed. */
+  private refreshOpenBuys(agent: string, buys: readonly HeldPosition[]): boolean {
+    const before = this.openBuys.get(agent) ?? [];
+    if (before.length === buys.length && before.every((b, i) => b.venue === buys[i]?.venue && b.symbol === buys[i]?.symbol && b.quantity === buys[i]?.quantity)) return false;
+    if (buys.length === 0) this.openBuys.delete(agent);
+    else this.openBuys.set(agent, buys);
+    return true;
+  }
+
+  /**
+   * What pre-trade checks count as held: the positions, plus what open buy orders would add if they
+   * filled (at the marks), so that resting orders cannot add up past a limit.
+   */
+  private checkedPositions(): RiskPosition[] {
+    const out: RiskPosition[] = [...this.positions];
+    for (const buys of this.openBuys.values()) {
+      for (const b of buys) {
+        const mark = this.pre.markOf(b.symbol);
+        if (mark) out.push({ ...b, price: str(mark), entryPrice: null });
+      }
+    }
+    return out;
   }
 
   /**
    * The agent's own positions as it sent them with its order: fills since the last cycle count at
    * once, so a fast agent cannot outrun its limits between cycles. Priced at the monitor's marks.
    */
-  private refreshAgent(agent: string, held: readonly HeldPosition[]): void {
+  private refreshAgent(agent: string, held: readonly HeldPosition[]): boolean {
     const mine = this.positions.filter((p) => p.agent === agent);
     const same = mine.length === held.length && mine.every((p, i) => p.venue === held[i]?.venue && p.symbol === held[i]?.symbol && p.quantity === held[i]?.quantity);
-    if (same) return;
+    if (same) return false;
     const priced: RiskPosition[] = held.map((h) => {
       const before = mine.find((p) => p.venue === h.venue && p.symbol === h.symbol);
       const mark = this.pre.markOf(h.symbol);
       return { ...h, price: mark ? str(mark) : (before?.price ?? "0"), entryPrice: before?.entryPrice ?? null };
     });
     this.positions = [...this.positions.filter((p) => p.agent !== agent), ...priced].sort((a, b) => (a.agent + a.venue + a.symbol < b.agent + b.venue + b.symbol ? -1 : 1));
-    this.pre.setPositions(this.positions);
+    return true;
   }
 
   /** An agent's venue call failed: counted towards the venue-error breaker. */
@@ -295,7 +323,7 @@ export class RiskMonitor extends DurableObject<Env> {
     this.quotes = inputs.quotes;
     this.covariance = out.covariance;
     this.positions = inputs.positions;
-    this.feedPreTrade(inputs.positions, out);
+    this.feedPreTrade(out);
     const usage = limitUsage(this.pre, nowMs);
     const raised = this.ctx.storage.transactionSync(() => {
       this.saveMarks(out.marks);
@@ -347,11 +375,11 @@ export class RiskMonitor extends DurableObject<Env> {
     return (this.last ? this.withState(this.last) : { asOfMs: 0, halts: [...this.halts.values()], limits: this.config }) as unknown as Json;
   }
 
-  /** Tells the pre-trade state what this cycle found: positions, marks, depth, VaR sensitivities, P&L. */
-  private feedPreTrade(positions: readonly RiskPosition[], out: RiskComputation | null): void {
-    this.pre.setPositions(positions);
+  /** Tells the pre-trade state what this cycle found (positions are `this.positions`): marks, depth, VaR sensitivities, P&L. */
+  private feedPreTrade(out: RiskComputation | null): void {
+    if (out) this.pre.setMarks(out.marksBySymbol);
+    this.pre.setPositions(this.checkedPositions());
     if (!out) return;
-    this.pre.setMarks(out.marksBySymbol);
     this.pre.setDepth(this.quotes);
     this.pre.setRiskSensitivities(out.scopes.filter((s) => s.var !== null).map((s) => ({ scope: s.scope, var: s.var ?? "0", marginal: s.marginal })));
     this.pre.setPnl(out.scopes.map((s) => ({ scope: s.scope, dailyPnl: str(s.dailyPnl), drawdown: s.drawdown })));
@@ -452,7 +480,7 @@ export class RiskMonitor extends DurableObject<Env> {
       // The position is no longer watched until the next cycle reads what is left of it: a stop fires once.
       if (this.last) this.last = { ...this.last, positions: this.last.positions.filter((w) => !(w.agent === p.agent && w.venue === p.venue && w.symbol === p.symbol)) };
       const held = await agentStub(this.env, p.agent).riskView().catch(() => null);
-      if (held) this.refreshAgent(p.agent, held.positions.map((h) => ({ agent: p.agent, farm: held.farm, venue: h.venue, symbol: h.symbol, asset: h.asset, quantity: h.quantity })));
+      if (held && this.refreshAgent(p.agent, held.positions.map((h) => ({ agent: p.agent, farm: held.farm, venue: h.venue, symbol: h.symbol, asset: h.asset, quantity: h.quantity })))) this.pre.setPositions(this.checkedPositions());
     }
   }
 

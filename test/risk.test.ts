@@ -110,6 +110,25 @@ describe("pre-trade checks", () => {
     expect((await order(MAX, { quantity: "0.001" })).status).toBe(201);
   });
 
+  it("when resting buys would add up past a position limit then the next one is resized: open orders count as held", async () => {
+    const agent = "agent:paula-pairs";
+    await setLimits({ agents: { [agent]: { maxPositionNotional: "30000" } } });
+    const mark = new Decimal((await api("GET", "/api/markets/paper-kraken/BTC-USD/ticker", { role: "viewer" })).body.bid);
+    // Far below the market, so they rest: each is 20,000 USD at the mark the monitor values it at.
+    const price = mark.times("0.5").toDecimalPlaces(2).toFixed();
+    const quantity = new Decimal(20_000).div(mark).toDecimalPlaces(5, Decimal.ROUND_DOWN).toFixed();
+    const first = await order(agent, { venue: "paper-kraken", type: "limit", price, quantity, timeInForce: "gtc" });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(first.body.order.status).toBe("open");
+    expect(first.body.risk.decision).toBe("approve");
+    const second = await order(agent, { venue: "paper-kraken", type: "limit", price, quantity, timeInForce: "gtc" });
+    expect(second.status, JSON.stringify(second.body)).toBe(201);
+    expect(second.body.risk).toMatchObject({ decision: "resize", rule: "max_position_notional" });
+    expect(new Decimal(second.body.order.request.quantity).lt(quantity)).toBe(true);
+    for (const o of [first, second]) await api("DELETE", `/api/orders/${o.body.order.clientOrderId}?agent=${agent}`, { role: "trader", idempotencyKey: key("cancel") });
+    await setLimits({ agents: { [agent]: null } });
+  });
+
   it("when limits are bad then they are refused with a clear error and nothing changes", async () => {
     const before = (await api("GET", "/api/risk")).body.risk.limits;
     const bad: Array<[unknown, RegExp]> = [
