@@ -5,6 +5,7 @@ import { Decimal, dec, str } from "../core/money.js";
 import { PAPER_MARKET, PAPER_VENUES, paperVenueSpec } from "../core/paper-venues.js";
 import { type AlertCondition, reconcileAlerts, scopeLabel } from "../core/risk/alerts.js";
 import { RISK_HISTORY_SOURCE, paperHistory } from "../core/risk/history.js";
+import { quoteFromBook } from "../core/risk/metrics.js";
 import type {
   Halt,
   LimitsConfig,
@@ -615,24 +616,10 @@ export class RiskMonitor extends DurableObject<Env> {
           const out: RiskQuote[] = [];
           for (const s of spec.symbols) {
             const book = await venue.book(s.symbol);
-            const bid = book?.bids[0]?.price;
-            const ask = book?.asks[0]?.price;
-            if (!book || !bid || !ask) continue;
-            const mid = dec(bid).plus(ask).div(2);
-            const depth = (levels: readonly { price: string; size: string }[], inside: (p: Decimal) => boolean) =>
-              levels.reduce((sum, l) => (inside(dec(l.price)) ? sum.plus(l.size) : sum), dec("0"));
             const perMinute = params.assets.find((a) => a.symbol === s.symbol)?.volumePerMinute ?? 0;
-            out.push({
-              venue: v.id,
-              symbol: s.symbol,
-              bid,
-              ask,
-              depthBid1Pct: str(depth(book.bids, (p) => p.gte(mid.times("0.99")))),
-              depthAsk1Pct: str(depth(book.asks, (p) => p.lte(mid.times("1.01")))),
-              // The paper market's model trades this much per minute on average; a day is 1,440 of them.
-              dailyVolume: str(dec(String(perMinute)).times(1440)),
-              timeMs: book.timeMs,
-            });
+            // The paper market's model trades this much per minute on average; a day is 1,440 of them.
+            const quote = book ? quoteFromBook(v.id, book, dec(String(perMinute)).times(1440)) : null;
+            if (quote) out.push(quote);
           }
           return out;
         }).catch((err: unknown) => {

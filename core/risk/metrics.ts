@@ -5,10 +5,13 @@
  * survives JSON: where a ratio has no finite value (no depth, no equity) it is capped, not Infinity.
  */
 import { Decimal, ZERO, dec, str } from "../money.js";
+import { quadraticForm } from "./stats.js";
+import type { OrderBook } from "../market.js";
 import type { RiskPosition, RiskQuote } from "./types.js";
+import { inverseNormalCdf } from "./var.js";
 
 /** z of the standard normal at 99%: the parametric 99% VaR is Z_99 × σ. */
-export const Z_99 = 2.3263478740408408;
+export const Z_99 = inverseNormalCdf(0.99);
 
 /**
  * The figure reported for a liquidity ratio that has no finite value: a position with no quote,
@@ -264,15 +267,29 @@ export function dailyPnl(equityNow: Decimal, equityAtDayStart: Decimal): Decimal
   return equityNow.minus(equityAtDayStart);
 }
 
-/** wᵀ Σ w for exposures w and a row-major covariance Σ over the same assets; never below 0. */
+/** wᵀ Σ w for exposures w and a row-major covariance Σ over the same assets; never below 0 (rounding). */
 export function portfolioVariance(w: Float64Array, cov: Float64Array): number {
-  const n = w.length;
-  if (cov.length !== n * n) throw new Error(`invariant: a covariance for ${n} assets has ${n * n} entries, got ${cov.length}`);
-  let v = 0;
-  for (let i = 0; i < n; i++) {
-    const wi = w[i] ?? 0;
-    if (wi === 0) continue;
-    for (let j = 0; j < n; j++) v += wi * (cov[i * n + j] ?? 0) * (w[j] ?? 0);
-  }
-  return Math.max(0, v);
+  return Math.max(0, quadraticForm(cov, w, w.length));
+}
+
+/**
+ * A venue's quote as risk reads it: best bid and ask, and the base quantity resting within 1% of
+ * mid on each side. Null for a book with an empty side.
+ */
+export function quoteFromBook(venue: string, book: OrderBook, dailyVolume: Decimal): RiskQuote | null {
+  const bid = book.bids[0]?.price;
+  const ask = book.asks[0]?.price;
+  if (!bid || !ask) return null;
+  const mid = dec(bid).plus(ask).div(2);
+  const within = (levels: OrderBook["bids"], inside: (p: Decimal) => boolean): Decimal => levels.reduce((sum, l) => (inside(dec(l.price)) ? sum.plus(l.size) : sum), ZERO);
+  return {
+    venue,
+    symbol: book.symbol,
+    bid,
+    ask,
+    depthBid1Pct: str(within(book.bids, (p) => p.gte(mid.times("0.99")))),
+    depthAsk1Pct: str(within(book.asks, (p) => p.lte(mid.times("1.01")))),
+    dailyVolume: str(dailyVolume),
+    timeMs: book.timeMs,
+  };
 }

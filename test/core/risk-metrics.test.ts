@@ -187,3 +187,20 @@ describe("dailyPnl and portfolioVariance", () => {
     expect(Math.sqrt(v)).toBeCloseTo(100 * 0.02 + 200 * 0.03, 9);
   });
 });
+
+describe("quotes from books", () => {
+  it("when a book is read then depth counts only the levels within 1% of mid, each side", async () => {
+    const { quoteFromBook } = await import("../../core/risk/metrics.js");
+    const book = {
+      symbol: "BTC-USD",
+      bids: [{ price: "99.9", size: "1" }, { price: "99.1", size: "2" }, { price: "98.9", size: "4" }],
+      asks: [{ price: "100.1", size: "1.5" }, { price: "101", size: "2.5" }, { price: "101.2", size: "8" }],
+      timeMs: 5,
+    };
+    // mid 100: bids at or above 99, asks at or below 101.
+    expect(quoteFromBook("paper-binance", book, new Decimal("1440"))).toEqual({
+      venue: "paper-binance", symbol: "BTC-USD", bid: "99.9", ask: "100.1", depthBid1Pct: "3", depthAsk1Pct: "4", dailyVolume: "1440", timeMs: 5,
+    });
+    expect(quoteFromBook("paper-binance", { ...book, asks: [] }, new Decimal("1"))).toBeNull();
+  });
+});
