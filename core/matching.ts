@@ -30,6 +30,7 @@
  * below_min_notional (quantity × limit price, or × best opposite price for a market order),
  * post_only_would_cross.
  */
+import type { MatchRejectCode } from "./refusals.js";
 import { type ParsedLevels, parsedLevels, priceAt, sizeAt } from "./book-levels.js";
 import type { Fill, OrderBook, OrderRequest, OrderStatus, Side, VenueOrder, VenueSpec } from "./market.js";
 import { AMOUNT_PATTERN, Decimal, ZERO, str } from "./money.js";
@@ -102,16 +103,7 @@ export interface RestingBook {
   readonly lastBookTimeMs: number;
 }
 
-export type RejectCode =
-  | "invalid_symbol"
-  | "invalid_quantity"
-  | "invalid_price"
-  | "invalid_time_in_force"
-  | "duplicate_client_order_id"
-  | "too_many_resting_orders"
-  | "no_liquidity"
-  | "below_min_notional"
-  | "post_only_would_cross";
+export type RejectCode = MatchRejectCode;
 
 export interface Rejected {
   readonly ok: false;

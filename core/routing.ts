@@ -106,7 +106,8 @@ export interface RoutePlan {
   readonly effectiveAveragePrice: string;
 }
 
-export type RouteRejectCode = "invalid_quantity" | "invalid_price" | "unroutable";
+export type { RouteRejectCode } from "./refusals.js";
+import type { RouteRejectCode } from "./refusals.js";
 
 export interface RouteRejected {
   readonly ok: false;

@@ -9,16 +9,8 @@ import type { Asset } from "./money.js";
 
 export type TransferState = "pending" | "delivered" | "rejected";
 
-/** Expected refusals of a transfer, in the order they are checked. */
-export type TransferRefusal =
-  | "transfer_id_conflict"
-  | "wallet_not_initialised"
-  | "wallet_archived"
-  | "overseer_holds_no_capital"
-  | "not_member"
-  | "invalid_route"
-  | "zero_amount"
-  | "insufficient_funds";
+export type { TransferRefusal } from "./refusals.js";
+import type { TransferRefusal } from "./refusals.js";
 
 export interface SendRequest {
   readonly transferId: string;
@@ -48,7 +40,7 @@ export interface TransferView {
   readonly amount: string;
   readonly forwardTo: string | null;
   readonly state: TransferState;
-  readonly code: string | null;
+  readonly code: TransferRefusal | null;
   readonly message: string | null;
   readonly attempts: number;
   readonly createdAtMs: number;

@@ -47,14 +47,8 @@ export interface WalletRecord {
   readonly updatedAtMs: number;
 }
 
-/** Expected refusals, in the order they are checked. Each maps to one HTTP status in the API. */
-export type MoveRefusal =
-  | "unknown_wallet"
-  | "same_wallet"
-  | "wallet_archived"
-  | "overseer_holds_no_capital"
-  | "not_member"
-  | "invalid_route";
+export type { MoveRefusal } from "./refusals.js";
+import type { MoveRefusal } from "./refusals.js";
 
 /** One hop of a move: `from` sends to `to`, which forwards to `forwardTo` in the same step. */
 export interface MovePlan {

@@ -8,38 +8,13 @@ import type { ReceiveRequest, SendResult } from "../core/transfers.js";
 import type { WalletRecord } from "../core/wallets.js";
 import type { PreTradeDecision } from "../core/risk/types.js";
 import { openVenue, riskStub } from "./stubs.js";
-import { type WalletState, WalletActor } from "./wallet-actor.js";
+import { WalletActor } from "./wallet-actor.js";
+import type { RefusalCode } from "../core/refusals.js";
+import type { AgentRiskView, HeldPosition, PlaceOptions, PlaceResult, WalletState } from "../core/messages.js";
 
-export type PlaceResult = { ok: true; order: AgentOrder; risk?: PreTradeDecision } | { ok: false; code: string; message: string; risk?: PreTradeDecision };
 
-/** How an order came to be: an agent's or operator's own, or the risk monitor's (stops and mitigation: reduce-only). */
-export interface PlaceOptions {
-  readonly origin: "agent" | "risk";
-}
 
-/** A position as the agent reports it with each order: the monitor prices it at its own marks. */
-export interface HeldPosition {
-  readonly agent: string;
-  readonly farm: string | null;
-  readonly venue: string;
-  readonly symbol: string;
-  readonly asset: string;
-  readonly quantity: string;
-}
 
-/** An agent's book as the risk monitor reads it. Amounts are decimal strings. */
-export interface AgentRiskView {
-  readonly agent: string;
-  readonly farm: string | null;
-  readonly status: string;
-  /** Quote cash held, reserved included. */
-  readonly cash: string;
-  /** Net capital the agent was given (allocations less collections). */
-  readonly capital: string;
-  /** Base asset held at each venue (bought there, less sold there), with its average cost. */
-  readonly positions: ReadonlyArray<{ readonly venue: string; readonly symbol: string; readonly asset: string; readonly quantity: string; readonly entryPrice: string | null }>;
-  readonly openOrders: number;
-}
 
 interface OrderRow {
   client_order_id: string;
@@ -234,7 +209,7 @@ export class AgentWallet extends WalletActor {
     await this.drain();
     const row = this.orderRow(req.clientOrderId);
     if (!row) throw new Error(`invariant: order ${req.clientOrderId} vanished`);
-    if (row.status === "rejected") return { ok: false, code: row.code ?? "rejected", message: row.message ?? "the venue refused the order", risk };
+    if (row.status === "rejected") return { ok: false, code: (row.code as RefusalCode | null) ?? "venue_rejected", message: row.message ?? "the venue refused the order", risk };
     return { ok: true, order: this.orderView(row), risk };
   }
 

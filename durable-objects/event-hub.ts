@@ -2,7 +2,8 @@ import { DurableObject } from "cloudflare:workers";
 import { DEFAULT_PIPELINE, MARKET_TICK, type Role, type SubscriberMemory, runPipeline } from "../core/event-pipeline.js";
 import { type ThreadTrack, advanceThread, newTrack } from "../core/event-threads.js";
 import { type BaseEvent, type Envelope, EventType, type Json, runFinished, runStarted, stateSnapshot, topicsFor } from "../core/events.js";
-import { type EventRow, writeEvents } from "../worker/db/events.js";
+import { type EventRow, writeEvents } from "../adapters/db/events.js";
+import type { PublishRequest, PublishResult } from "../core/messages.js";
 
 /** Events kept in the hub for resume and mid-run joins; older ones live in D1. */
 export const RETAINED_EVENTS = 10_000;
@@ -18,18 +19,7 @@ const FLUSH_ROWS_PER_ALARM = 2_000;
 export const CLOSE_SLOW_CONSUMER = 4008;
 export const CLOSE_HEARTBEAT = 4009;
 
-export interface PublishRequest {
-  /** Who publishes (a wallet id): with `batch`, makes a retried publish harmless. */
-  readonly source: string;
-  /** The publisher's increasing batch number. */
-  readonly batch: number;
-  readonly thread: string;
-  /** Topics beyond `desk` and the thread's own (an agent's farm). */
-  readonly topics: readonly string[];
-  readonly events: readonly BaseEvent[];
-}
 
-export type PublishResult = { ok: true; duplicate: boolean; firstSeq: number | null; lastSeq: number | null } | { ok: false; message: string };
 
 interface Attachment {
   sub: string;

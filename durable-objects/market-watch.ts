@@ -5,16 +5,13 @@ import type { OrderBook } from "../core/market.js";
 import { PAPER_VENUES, paperVenueSpec } from "../core/paper-venues.js";
 import { venueBook } from "../core/routing.js";
 import { hubStub, openVenue } from "./stubs.js";
+import type { ScanResult } from "../core/messages.js";
 
 /** How often the watch scans while someone looks. */
 export const SCAN_INTERVAL_MS = 5_000;
 /** The watch stops this long after the last look (GET /api/arbitrage, the Trading page). */
 export const WATCH_IDLE_MS = 10 * 60_000;
 
-export interface ScanResult {
-  readonly scannedAtMs: number;
-  readonly symbols: ReadonlyArray<{ readonly symbol: string; readonly opportunities: readonly ArbitrageOpportunity[] }>;
-}
 
 /**
  * Watches the paper venues for cross-venue arbitrage: scans their books on an alarm while someone

@@ -14,12 +14,10 @@ import {
   planAllocation,
   planCollection,
 } from "../core/wallets.js";
-import type { FarmArchiveResult } from "./strategy-farm.js";
 import { agentStub, farmStub } from "./stubs.js";
 import { WalletActor } from "./wallet-actor.js";
+import type { DirectoryResult, FarmArchiveResult } from "../core/messages.js";
 
-export type DirectoryRefusal = "unknown_wallet" | "wallet_exists" | "wallet_archived" | "invalid_route";
-export type DirectoryResult<T> = { ok: true; value: T; created?: boolean } | { ok: false; code: DirectoryRefusal; message: string };
 
 /** How soon the alarm retries telling a wallet about its record after that failed. */
 const SYNC_RETRY_MS = 2_000;

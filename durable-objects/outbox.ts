@@ -1,5 +1,5 @@
 import { type BaseEvent, type Json, diffState, run, stateDelta, stateSnapshot } from "../core/events.js";
-import { HISTORY_BATCH_ROWS, type HistoryRecord, writeHistory } from "../worker/db/history.js";
+import { HISTORY_BATCH_ROWS, type HistoryRecord, writeHistory } from "../adapters/db/history.js";
 import { hubStub } from "./stubs.js";
 
 /** Queued runs sent to the hub in one publish at most. */

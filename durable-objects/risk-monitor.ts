@@ -25,11 +25,11 @@ import type {
   VarHorizon,
   VarMethod,
 } from "../core/risk/types.js";
-import type { WalletState } from "./wallet-actor.js";
-import type { AgentRiskView, HeldPosition } from "./agent-wallet.js";
+import type { RiskRefusal } from "../core/refusals.js";
+import type { AgentRiskView, HeldPosition, WalletState } from "../core/messages.js";
 import { Outbox, OUTBOX_SCHEMA } from "./outbox.js";
 import { agentStub, farmStub, openVenue, treasuryStub } from "./stubs.js";
-import { notifyAll, notifyTargets } from "../worker/notify/alerts.js";
+import { notifyAll, notifyTargets } from "../adapters/notify/alerts.js";
 import { type RiskComputation, type RiskInputs, type ScopeMark, computeRisk, usageConditions } from "../core/risk/report.js";
 import { DEFAULT_LIMITS, type LimitsPatch, applyLimitsPatch } from "../core/risk/limits.js";
 import { PreTradeState, limitUsage, preTrade } from "../core/risk/pretrade.js";
@@ -62,7 +62,7 @@ const SCHEMA: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS loop (id INTEGER PRIMARY KEY CHECK (id = 1), started INTEGER NOT NULL, next_cycle_ms INTEGER NOT NULL)`,
 ];
 
-type Outcome<T> = ({ ok: true } & T) | { ok: false; code: string; message: string };
+type Outcome<T> = ({ ok: true } & T) | { ok: false; code: RiskRefusal; message: string };
 
 /**
  * The desk's risk monitor. It holds what every order's pre-trade check needs (limits, positions,

@@ -4,30 +4,10 @@ import type { ReceiveRequest, SendResult, TransferView } from "../core/transfers
 import { TREASURY, type WalletRecord } from "../core/wallets.js";
 import { agentStub } from "./stubs.js";
 import { WalletActor } from "./wallet-actor.js";
+import type { RebalanceMoveResult, RebalanceResult, FarmArchiveResult } from "../core/messages.js";
 
-export interface RebalanceMoveResult {
-  readonly from: string;
-  readonly to: string;
-  readonly amount: string;
-  readonly transfer: TransferView | null;
-  readonly refusal: { readonly code: string; readonly message: string } | null;
-}
 
-export interface RebalanceResult {
-  readonly id: string;
-  readonly farm: string;
-  readonly mode: RebalanceMode;
-  /** completed: every move delivered; pending: some still in flight (the alarm finishes them); partial: some refused. */
-  readonly state: "completed" | "pending" | "partial";
-  readonly total: string;
-  readonly targets: ReadonlyArray<{ readonly id: string; readonly weight: number; readonly target: string }>;
-  readonly moves: readonly RebalanceMoveResult[];
-}
 
-export interface FarmArchiveResult {
-  readonly agents: ReadonlyArray<{ readonly id: string; readonly returned: TransferView | null }>;
-  readonly returned: TransferView | null;
-}
 
 /** A strategy farm: its own cash, its member agents, and the allocation among them. */
 export class StrategyFarm extends WalletActor {

@@ -53,3 +53,8 @@ export function marketWatchStub(env: Env): DurableObjectStub<MarketWatch> {
 export function riskStub(env: Env): DurableObjectStub<RiskMonitor> {
   return env.RISK_MONITOR.get(env.RISK_MONITOR.idFromName("desk"));
 }
+
+/** A venue's object by its id ("paper-binance"); the object knows its id from its name, so no `open()` hop is needed. */
+export function venueStub(env: Env, venueId: string): DurableObjectStub<Venue> {
+  return env.VENUE.get(env.VENUE.idFromName(`venue:${venueId}`));
+}

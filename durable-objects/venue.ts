@@ -6,9 +6,11 @@ import { type MatchingSpec, type RestingBook, cancelOrder, emptyRestingBook, mat
 import { Decimal, str } from "../core/money.js";
 import { MARKET_STEP_MS, type MarketSource, PAPER_MARKET, PAPER_MARKET_SEED, liveSymbolFor, paperVenueSpec } from "../core/paper-venues.js";
 import { balanceDifferences, expectedBalances, fillFromProgress } from "../core/live-fills.js";
-import { BASE_URLS, type VenueClient, type VenueClientConfig, createVenueClient, isExchangeError, openCredentials, venueKeysSecret } from "../worker/venues/index.js";
+import { BASE_URLS, type VenueClient, type VenueClientConfig, createVenueClient, isExchangeError, openCredentials, venueKeysSecret } from "../adapters/exchanges/index.js";
 import { custom, run } from "../core/events.js";
 import { agentStub, hubStub } from "./stubs.js";
+import type { SubmitResult, VenueSettings } from "../core/messages.js";
+import type { RefusalCode } from "../core/refusals.js";
 
 /** A market that fell further behind than this catches up in one coarse step (and leaves the shared path). */
 const MAX_CATCH_UP_STEPS = 86_400;
@@ -25,20 +27,7 @@ const RECONCILE_INTERVAL_MS = 10_000;
 const LIVE_BOOK_TTL_MS = 1_000;
 const LIVE_TIMEOUT_MS = 3_000;
 
-export interface VenueSettings {
-  readonly id: string;
-  readonly exchange: string;
-  readonly marketSource: MarketSource;
-  readonly baseUrl: string;
-  /** Whether exchange credentials are stored (encrypted); they are never returned. */
-  readonly hasKeys: boolean;
-  /** paper: fills are simulated; live: orders go to the exchange with the stored keys. */
-  readonly trading: "paper" | "live";
-  /** The last attempt to reach the exchange's public data, when prices come from it. */
-  readonly lastLive: { readonly ok: boolean; readonly message: string; readonly atMs: number } | null;
-}
 
-export type SubmitResult = { ok: true; order: VenueOrder; fills: Fill[] } | { ok: false; code: string; message: string };
 
 interface CandleRow {
   symbol: string;
@@ -122,7 +111,7 @@ export class Venue extends DurableObject<Env> {
   }
 
   /** Switches between simulated fills and real orders; real orders need stored keys. */
-  async setTrading(trading: "paper" | "live"): Promise<{ ok: true; settings: VenueSettings } | { ok: false; code: string; message: string }> {
+  async setTrading(trading: "paper" | "live"): Promise<{ ok: true; settings: VenueSettings } | { ok: false; code: RefusalCode; message: string }> {
     if (trading === "live" && this.setting("keys") === null) return { ok: false, code: "keys_missing", message: "store the exchange's keys first (PUT /api/venues/:id/keys)" };
     if (trading === "live" && this.setting("trading") !== "live") {
       // What the account holds when the desk starts trading it: the baseline balances are compared against.

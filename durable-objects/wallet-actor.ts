@@ -23,22 +23,12 @@ import {
   retryDelayMs,
 } from "../core/transfers.js";
 import type { WalletRecord } from "../core/wallets.js";
-import type { HistoryRecord } from "../worker/db/history.js";
+import type { HistoryRecord } from "../adapters/db/history.js";
 import { Outbox } from "./outbox.js";
 import { walletStub } from "./stubs.js";
+import type { FaultPoint, WalletState } from "../core/messages.js";
 
-/** Points where tests inject failures into the transfer protocol (crash, lost reply). */
-export type FaultPoint = "send:after_debit" | "deliver:before_call" | "deliver:after_call" | "receive:before_credit" | "receive:after_credit";
 
-/** A wallet's live state, as it answers over RPC (amounts as strings). */
-export interface WalletState {
-  readonly record: WalletRecord | null;
-  readonly balances: Record<string, string>;
-  readonly available: Record<string, string>;
-  readonly inTransit: Record<string, string>;
-  readonly trackRecord: { readonly pnl: string; readonly capital: string } | null;
-  readonly pendingTransfers: number;
-}
 
 /** Deliveries retried per alarm run: the rest wait for the next run. */
 const DELIVERIES_PER_ALARM = 50;
@@ -298,7 +288,7 @@ export abstract class WalletActor extends DurableObject<Env> {
       amount: row.amount,
       forwardTo: row.forward_to,
       state: row.state as TransferView["state"],
-      code: row.code,
+      code: row.code as TransferView["code"],
       message: row.message,
       attempts: row.attempts,
       createdAtMs: row.created_ms,

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { FaultPoint } from "../durable-objects/wallet-actor.js";
+import type { FaultPoint } from "../core/messages.js";
 import type { Envelope } from "../core/events.js";
 import { hubStub, walletStub } from "../durable-objects/stubs.js";
 import { assertValidStreams } from "./helpers/streams.js";

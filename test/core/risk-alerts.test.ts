@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { reconcileAlerts } from "../../core/risk/alerts.js";
 import type { RiskAlert } from "../../core/risk/types.js";
-import { alertText, notifyAll, notifyTargets } from "../../worker/notify/alerts.js";
+import { alertText, notifyAll, notifyTargets } from "../../adapters/notify/alerts.js";
 
 const desk = { kind: "desk" } as const;
 const lossCondition = (level: "warning" | "critical", message = "daily loss 30,000 USD over 25,000 USD") => ({ key: "max_daily_loss:desk", level, rule: "max_daily_loss" as const, scope: desk, message });

@@ -4,7 +4,8 @@ import { expect } from "vitest";
 import { Decimal, dec, str } from "../../core/money.js";
 import type { WalletRecord } from "../../core/wallets.js";
 import { treasuryStub, walletStub } from "../../durable-objects/stubs.js";
-import type { FaultPoint, WalletActor } from "../../durable-objects/wallet-actor.js";
+import type { FaultPoint } from "../../core/messages.js";
+import type { WalletActor } from "../../durable-objects/wallet-actor.js";
 
 export const directory = (): Promise<WalletRecord[]> => treasuryStub(env).directory();
 

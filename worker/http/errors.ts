@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
+import type { RefusalCode } from "../../core/refusals.js";
 
 /** An expected failure with the status and code a client sees: `{ error: { code, message, details } }`. */
 export class ApiError extends Error {
@@ -14,8 +15,11 @@ export class ApiError extends Error {
   }
 }
 
-/** Where each refusal the domain can give lands in HTTP; the one place that decides it. */
-const REFUSAL_STATUS: Record<string, ContentfulStatusCode> = {
+/**
+ * Where each refusal the domain can give lands in HTTP; the one place that decides it. Exhaustive:
+ * a code added to `RefusalCode` without a status here does not compile.
+ */
+export const REFUSAL_STATUS = {
   unknown_wallet: 404,
   wallet_exists: 409,
   transfer_id_conflict: 409,
@@ -54,11 +58,18 @@ const REFUSAL_STATUS: Record<string, ContentfulStatusCode> = {
   risk_unavailable: 503,
   unknown_scope: 404,
   not_halted: 409,
-};
+  unknown_scenario: 404,
+  invalid_limits: 400,
+  not_found: 404,
+  never_reached_venue: 422,
+  venue_rejected: 422,
+  unknown_outcome: 502,
+  unknown_venue: 404,
+} as const satisfies Record<RefusalCode, ContentfulStatusCode>;
 
 /** An ApiError for a refusal code the domain returned. */
-export function refusal(code: string, message: string, details?: unknown): ApiError {
-  return new ApiError(REFUSAL_STATUS[code] ?? 422, code, message, details);
+export function refusal(code: RefusalCode, message: string, details?: unknown): ApiError {
+  return new ApiError(REFUSAL_STATUS[code], code, message, details);
 }
 
 /** Parses input with a zod schema; bad input is a 400 that names every problem. */

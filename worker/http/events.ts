@@ -2,7 +2,7 @@ import { RunAgentInputSchema } from "@ag-ui/core/schemas";
 import { Hono } from "hono";
 import { aguiForwardedPropsSchema, eventsHistoryQuerySchema, eventsSocketQuerySchema, threadSchema } from "../../core/schemas.js";
 import { hubStub } from "../../durable-objects/stubs.js";
-import { listEvents } from "../db/events.js";
+import { listEvents } from "../../adapters/db/events.js";
 import { requireSecret, verifyToken } from "../middleware/auth.js";
 import type { AppEnv } from "../types.js";
 import { ApiError, jsonBody, parse } from "./errors.js";

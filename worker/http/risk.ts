@@ -6,7 +6,7 @@ import { limitsPatchSchema, riskScopeSchema } from "../../core/risk/limits.js";
 import { stressRequestSchema } from "../../core/risk/stress.js";
 import { type RiskAlert, type RiskScope, VAR_CONFIDENCES, VAR_HORIZONS, VAR_METHODS } from "../../core/risk/types.js";
 import { riskStub } from "../../durable-objects/stubs.js";
-import { riskAlerts } from "../db/schema.js";
+import { riskAlerts } from "../../adapters/db/schema.js";
 import { assertRole } from "../middleware/auth.js";
 import { idempotency } from "../middleware/idempotency.js";
 import type { AppEnv } from "../types.js";

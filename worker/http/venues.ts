@@ -3,7 +3,7 @@ import { paperVenueSpec } from "../../core/paper-venues.js";
 import { venueIdSchema, venueKeysBodySchema, venueSettingsBodySchema } from "../../core/schemas.js";
 import { openVenue } from "../../durable-objects/stubs.js";
 import { assertRole } from "../middleware/auth.js";
-import { KeyEnvelopeError, sealCredentials, venueKeysSecret } from "../venues/index.js";
+import { KeyEnvelopeError, sealCredentials, venueKeysSecret } from "../../adapters/exchanges/index.js";
 import type { AppEnv } from "../types.js";
 import { ApiError, jsonBody, parse, refusal } from "./errors.js";
 

@@ -11,7 +11,7 @@ import type { TransferView } from "../../core/transfers.js";
 import { type WalletAmounts, buildTree, deskTotals } from "../../core/tree.js";
 import type { WalletRecord } from "../../core/wallets.js";
 import { farmStub, treasuryStub, walletStub } from "../../durable-objects/stubs.js";
-import { listTransactions } from "../db/history.js";
+import { listTransactions } from "../../adapters/db/history.js";
 import { assertRole } from "../middleware/auth.js";
 import { idempotency } from "../middleware/idempotency.js";
 import type { AppEnv } from "../types.js";

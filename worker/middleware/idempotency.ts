@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { idempotencyKeySchema } from "../../core/schemas.js";
-import { findIdempotentResponse, saveIdempotentResponse } from "../db/idempotency.js";
+import { findIdempotentResponse, saveIdempotentResponse } from "../../adapters/db/idempotency.js";
 import { ApiError } from "../http/errors.js";
 import type { AppEnv } from "../types.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { OrderRequest } from "../../core/market.js";
-import { KrakenClient, signKraken } from "../../worker/venues/kraken.js";
+import type { OrderRequest } from "../../../core/market.js";
+import { KrakenClient, signKraken } from "../../../adapters/exchanges/kraken.js";
 import { type Seen, fakeClock, fakeFetch, hang, json } from "./fakes.js";
 
 const BASE = "https://api.kraken.test";

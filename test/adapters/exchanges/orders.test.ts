@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { OrderRequest, VenueOrder } from "../../core/market.js";
-import { ExchangeError } from "../../worker/venues/errors.js";
-import { BASE_URLS, createVenueClient } from "../../worker/venues/index.js";
-import { ClientIdBook, placeOnce, unknownOrder, validateOrder, venueClientId } from "../../worker/venues/orders.js";
-import { SymbolMap } from "../../worker/venues/symbols.js";
+import type { OrderRequest, VenueOrder } from "../../../core/market.js";
+import { ExchangeError } from "../../../adapters/exchanges/errors.js";
+import { BASE_URLS, createVenueClient } from "../../../adapters/exchanges/index.js";
+import { ClientIdBook, placeOnce, unknownOrder, validateOrder, venueClientId } from "../../../adapters/exchanges/orders.js";
+import { SymbolMap } from "../../../adapters/exchanges/symbols.js";
 import { fakeClock } from "./fakes.js";
 
 const req: OrderRequest = { clientOrderId: "c-1", symbol: "BTC-USD", side: "buy", type: "limit", quantity: "0.5", price: "100", timeInForce: "gtc" };

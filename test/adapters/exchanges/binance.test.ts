@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { OrderRequest } from "../../core/market.js";
-import { BinanceClient, depthWeight, signBinance } from "../../worker/venues/binance.js";
-import { ExchangeError } from "../../worker/venues/errors.js";
-import { FixedWindowLimiter } from "../../worker/venues/rate-limit.js";
+import type { OrderRequest } from "../../../core/market.js";
+import { BinanceClient, depthWeight, signBinance } from "../../../adapters/exchanges/binance.js";
+import { ExchangeError } from "../../../adapters/exchanges/errors.js";
+import { FixedWindowLimiter } from "../../../adapters/exchanges/rate-limit.js";
 import { type Seen, fakeClock, fakeFetch, hang, hmacHex, json } from "./fakes.js";
 
 const BASE = "https://api.binance.test";

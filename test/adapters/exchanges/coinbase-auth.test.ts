@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { coinbaseJwt, importCoinbaseKey, parseSec1, pemBody } from "../../worker/venues/coinbase-auth.js";
+import { coinbaseJwt, importCoinbaseKey, parseSec1, pemBody } from "../../../adapters/exchanges/coinbase-auth.js";
 import { hex } from "./fakes.js";
 import { newP256, publicKeyFrom, sec1Der, verifyJwt } from "./p256.js";
 

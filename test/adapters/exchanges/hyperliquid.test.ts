@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { OrderRequest } from "../../core/market.js";
-import { HyperliquidClient } from "../../worker/venues/hyperliquid.js";
-import { addressOf, signL1Action } from "../../worker/venues/hyperliquid-signing.js";
+import type { OrderRequest } from "../../../core/market.js";
+import { HyperliquidClient } from "../../../adapters/exchanges/hyperliquid.js";
+import { addressOf, signL1Action } from "../../../adapters/exchanges/hyperliquid-signing.js";
 import { type Seen, fakeClock, fakeFetch, hang, json } from "./fakes.js";
 
 const BASE = "https://api.hyperliquid.test";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ExchangeError, retryAfterMs } from "../../worker/venues/errors.js";
-import { type Transport, queryString, send, withRetries } from "../../worker/venues/http.js";
+import { ExchangeError, retryAfterMs } from "../../../adapters/exchanges/errors.js";
+import { type Transport, queryString, send, withRetries } from "../../../adapters/exchanges/http.js";
 import { fakeClock, fakeFetch, hang, json } from "./fakes.js";
 
 function transportWith(fetchImpl: typeof fetch, random = () => 1, timeoutMs = 20) {

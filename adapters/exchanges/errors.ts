@@ -1,22 +1,7 @@
 import type { ExchangeId } from "../../core/market.js";
 
-/**
- * What went wrong talking to an exchange, ordered roughly by who must act: the caller's input
- * (invalid_*, unknown_symbol, insufficient_funds), the account (auth), the exchange's capacity
- * (rate_limited, unavailable, timeout), and the one that needs reconciliation (unknown_outcome).
- */
-export type ExchangeErrorCode =
-  | "invalid_request"
-  | "unknown_symbol"
-  | "invalid_order"
-  | "insufficient_funds"
-  | "not_found"
-  | "auth"
-  | "rate_limited"
-  | "unavailable"
-  | "timeout"
-  | "bad_response"
-  | "unknown_outcome";
+export type { ExchangeErrorCode } from "../../core/refusals.js";
+import type { ExchangeErrorCode } from "../../core/refusals.js";
 
 /** Codes a later attempt of the same idempotent request may not see again. */
 const TRANSIENT: ReadonlySet<ExchangeErrorCode> = new Set(["rate_limited", "unavailable", "timeout"]);

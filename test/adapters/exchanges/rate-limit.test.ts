@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DecayingCounterLimiter, FixedWindowLimiter, KRAKEN_TIERS, SlidingWindowLimiter, requestsPerSecond } from "../../worker/venues/rate-limit.js";
+import { DecayingCounterLimiter, FixedWindowLimiter, KRAKEN_TIERS, SlidingWindowLimiter, requestsPerSecond } from "../../../adapters/exchanges/rate-limit.js";
 import { fakeClock } from "./fakes.js";
 
 const MINUTE = 60_000;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { KeyEnvelopeError, openCredentials, sealCredentials, venueKeysSecret } from "../../worker/venues/keys.js";
+import { KeyEnvelopeError, openCredentials, sealCredentials, venueKeysSecret } from "../../../adapters/exchanges/keys.js";
 
 const SECRET = "a-worker-secret-of-at-least-32-characters!";
 const CREDS = { apiKey: "vmPUZE6mv9SD5VNHk4HlWFsO", apiSecret: "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP" };

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { OrderRequest } from "../../core/market.js";
-import { CoinbaseClient } from "../../worker/venues/coinbase.js";
+import type { OrderRequest } from "../../../core/market.js";
+import { CoinbaseClient } from "../../../adapters/exchanges/coinbase.js";
 import { type Seen, fakeClock, fakeFetch, hang, json } from "./fakes.js";
 import { newP256, verifyJwt } from "./p256.js";
 

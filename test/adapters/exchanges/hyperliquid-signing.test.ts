@@ -1,8 +1,8 @@
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { describe, expect, it } from "vitest";
-import { fromHex } from "../../worker/venues/encoding.js";
-import { orderWire } from "../../worker/venues/hyperliquid.js";
-import { actionHash, addressOf, agentDigest, priceProblem, signL1Action, slippagePrice, toIntForHashing, toWire } from "../../worker/venues/hyperliquid-signing.js";
+import { fromHex } from "../../../adapters/exchanges/encoding.js";
+import { orderWire } from "../../../adapters/exchanges/hyperliquid.js";
+import { actionHash, addressOf, agentDigest, priceProblem, signL1Action, slippagePrice, toIntForHashing, toWire } from "../../../adapters/exchanges/hyperliquid-signing.js";
 import { hex } from "./fakes.js";
 
 // Vectors from the official Python SDK: hyperliquid-dex/hyperliquid-python-sdk, tests/signing_test.py.
