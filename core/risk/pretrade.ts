@@ -373,9 +373,10 @@ export function preTrade(state: PreTradeState, order: PreTradeOrder, nowMs: numb
   const held = state.exposures.get(order.agent)?.byVenueSymbol.get(vs);
   const reducible = held && (buy ? held.lt(ZERO) : held.gt(ZERO)) ? held.abs() : ZERO;
   const asset = state.assetOf(order.symbol);
-  if (order.reduceOnly) return reduceOnly(order, quantity, reducible, asset);
-
   const mark = state.markOf(order.symbol);
+  const markText = mark ? str(mark) : null;
+  if (order.reduceOnly) return reduceOnly(order, quantity, reducible, asset, markText);
+
   const price = order.price !== null ? dec(order.price) : mark;
   if (!price || !price.gt(ZERO)) {
     return reject("no_price", `There is no mark for ${order.symbol} and the order has no limit price, so its notional cannot be measured.`);
@@ -404,7 +405,7 @@ export function preTrade(state: PreTradeState, order: PreTradeOrder, nowMs: numb
 
   if (b.rule === null || b.scope === null) {
     state.recordOrder(order.agent, nowMs);
-    return { decision: "approve", quantity: order.quantity, reason: "The order is within every limit." };
+    return { decision: "approve", quantity: order.quantity, mark: markText, reason: "The order is within every limit." };
   }
   const why = ruleReason(state, f, b.rule, b.scope);
   const lot = dec(order.lotSize);
@@ -418,20 +419,20 @@ export function preTrade(state: PreTradeState, order: PreTradeOrder, nowMs: numb
     return reject(b.rule, `${why}; the largest quantity that fits, ${str(fitted)} ${asset}, is worth ${formatUsd(fittedNotional)} USD, below the venue's minimum notional of ${formatUsd(dec(order.minNotional))} USD.`);
   }
   state.recordOrder(order.agent, nowMs);
-  return { decision: "resize", quantity: str(fitted), rule: b.rule, reason: `${why}; resized to ${str(fitted)} ${asset}.` };
+  return { decision: "resize", quantity: str(fitted), rule: b.rule, mark: markText, reason: `${why}; resized to ${str(fitted)} ${asset}.` };
 }
 
 /** Reduce-only: passes halts and limits, but may only close what the agent holds at the venue. */
-function reduceOnly(order: PreTradeOrder, quantity: Decimal, reducible: Decimal, asset: string): PreTradeDecision {
+function reduceOnly(order: PreTradeOrder, quantity: Decimal, reducible: Decimal, asset: string, mark: string | null): PreTradeDecision {
   const holding = order.side === "buy" ? "short" : "long";
   if (reducible.isZero()) {
     return reject("max_position_notional", `A reduce-only order may only close a position, and the agent holds no ${holding} ${order.symbol} at ${order.venue}.`);
   }
-  if (quantity.lte(reducible)) return { decision: "approve", quantity: order.quantity, reason: "The reduce-only order closes part of a position; halts and limits never block it." };
+  if (quantity.lte(reducible)) return { decision: "approve", quantity: order.quantity, mark, reason: "The reduce-only order closes part of a position; halts and limits never block it." };
   const fitted = floorTo(reducible, dec(order.lotSize));
   const why = `A reduce-only order may only close a position, and the agent holds ${str(reducible)} ${asset} ${holding} ${order.symbol} at ${order.venue}`;
   if (fitted.isZero()) return reject("max_position_notional", `${why}, less than one lot of ${order.lotSize} ${asset}.`);
-  return { decision: "resize", quantity: str(fitted), rule: "max_position_notional", reason: `${why}; resized to ${str(fitted)} ${asset}.` };
+  return { decision: "resize", quantity: str(fitted), rule: "max_position_notional", mark, reason: `${why}; resized to ${str(fitted)} ${asset}.` };
 }
 
 const DESK: RiskScope = { kind: "desk" };

@@ -141,9 +141,10 @@ export interface PreTradeOrder {
   readonly minNotional: string;
 }
 
+/** The gate's answer. `mark` is the monitor's mid price of the symbol when it has one: what a market buy reserves against. */
 export type PreTradeDecision =
-  | { readonly decision: "approve"; readonly quantity: string; readonly reason: string }
-  | { readonly decision: "resize"; readonly quantity: string; readonly rule: RiskRule; readonly reason: string }
+  | { readonly decision: "approve"; readonly quantity: string; readonly mark: string | null; readonly reason: string }
+  | { readonly decision: "resize"; readonly quantity: string; readonly rule: RiskRule; readonly mark: string | null; readonly reason: string }
   | { readonly decision: "reject"; readonly rule: RiskRule; readonly reason: string };
 
 export type AlertLevel = "info" | "warning" | "critical";

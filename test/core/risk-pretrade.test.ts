@@ -144,6 +144,7 @@ describe("preTrade: max order notional", () => {
       decision: "resize",
       quantity: "0.499",
       rule: "max_order_notional",
+      mark: "50000",
       reason: "Order notional 40,000.80 USD exceeds the agent's max order notional 25,000 USD; resized to 0.499 BTC.",
     });
   });
@@ -429,7 +430,7 @@ describe("preTrade: several rules", () => {
 
   it("when the default limits apply then an ordinary order is approved", () => {
     const s = state(DEFAULT_LIMITS, [], [quote("paper-binance", "BTC-USD", "50", "50")]);
-    expect(preTrade(s, order({ quantity: "0.2" }), NOW)).toEqual({ decision: "approve", quantity: "0.2", reason: "The order is within every limit." });
+    expect(preTrade(s, order({ quantity: "0.2" }), NOW)).toEqual({ decision: "approve", quantity: "0.2", mark: "50000", reason: "The order is within every limit." });
   });
 
   it("when marks move then exposures are revalued", () => {
