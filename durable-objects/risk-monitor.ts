@@ -125,15 +125,18 @@ export class RiskMonitor extends DurableObject<Env> {
 
   // ───────────────────────── pre-trade ─────────────────────────
 
-  /** Every order's check, from state held in memory: approve, resize to fit, or reject with the rule. */
-  async preTrade(order: PreTradeOrder, held?: readonly HeldPosition[], openBuys?: readonly HeldPosition[]): Promise<PreTradeDecision> {
+  /**
+   * Every order's check, from state held in memory: approve, resize to fit, or reject with the rule.
+   * A dry run answers by the same rules and counts nothing (POST /api/orders/check).
+   */
+  async preTrade(order: PreTradeOrder, held?: readonly HeldPosition[], openBuys?: readonly HeldPosition[], dryRun = false): Promise<PreTradeDecision> {
     this.ensureLoop();
     // A fresh monitor knows nothing yet: it reads the desk once before it answers (fail closed, never blind).
     if (!this.last) await this.runCycle();
     let changed = held ? this.refreshAgent(order.agent, held) : false;
     if (openBuys) changed = this.refreshOpenBuys(order.agent, openBuys) || changed;
     if (changed) this.pre.setPositions(this.checkedPositions());
-    return preTrade(this.pre, order, Date.now());
+    return preTrade(this.pre, order, Date.now(), dryRun);
   }
 
   /** An agent's open buys as it last sent them; true when they changed. */

@@ -359,9 +359,10 @@ function reject(rule: RiskRule, reason: string): PreTradeDecision {
  * An ordinary order that closes the agent's own position at its venue is never cut below that part
  * by exposure rules (the order notional limit still applies: it guards against fat fingers, not
  * exposure). Approved and resized orders count toward the agent's rate, so the caller must not call
- * preTrade for an order it will not send.
+ * preTrade for an order it will not send, except as a dry run (`dryRun`: the same rules, nothing counted),
+ * which is how the order ticket shows the binding limit before anything is submitted.
  */
-export function preTrade(state: PreTradeState, order: PreTradeOrder, nowMs: number): PreTradeDecision {
+export function preTrade(state: PreTradeState, order: PreTradeOrder, nowMs: number, dryRun = false): PreTradeDecision {
   if (!order.reduceOnly) {
     const halt = haltFor(state.halts, order.agent, order.farm);
     if (halt) return reject("halted", `Trading is halted for ${scopeName(halt.scope)} (${halt.rule}, by ${halt.by}): ${sentence(halt.reason)}`);
@@ -404,7 +405,7 @@ export function preTrade(state: PreTradeState, order: PreTradeOrder, nowMs: numb
   sizeRules(state, f, b);
 
   if (b.rule === null || b.scope === null) {
-    state.recordOrder(order.agent, nowMs);
+    if (!dryRun) state.recordOrder(order.agent, nowMs);
     return { decision: "approve", quantity: order.quantity, mark: markText, reason: "The order is within every limit." };
   }
   const why = ruleReason(state, f, b.rule, b.scope);
@@ -418,7 +419,7 @@ export function preTrade(state: PreTradeState, order: PreTradeOrder, nowMs: numb
   if (fittedNotional.lt(dec(order.minNotional))) {
     return reject(b.rule, `${why}; the largest quantity that fits, ${str(fitted)} ${asset}, is worth ${formatUsd(fittedNotional)} USD, below the venue's minimum notional of ${formatUsd(dec(order.minNotional))} USD.`);
   }
-  state.recordOrder(order.agent, nowMs);
+  if (!dryRun) state.recordOrder(order.agent, nowMs);
   return { decision: "resize", quantity: str(fitted), rule: b.rule, mark: markText, reason: `${why}; resized to ${str(fitted)} ${asset}.` };
 }
 
