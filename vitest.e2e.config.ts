@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * Node-side tests: the dashboard's pure modules, the risk reference checks on real candles, and
+ * Node-side tests: the dashboard's pure modules, the house rules, the risk reference checks on real candles, and
  * the browser tests, which drive Chromium against a real `wrangler dev` started by the e2e
  * project's global setup.
  */
@@ -23,6 +23,14 @@ export default defineConfig({
           include: ["test/reference/**/*.test.ts"],
           environment: "node",
           testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          // The house rules: import direction, file and function lengths (test/tidy/house.ts).
+          name: "tidy",
+          include: ["test/tidy/**/*.test.ts"],
+          environment: "node",
         },
       },
       {
