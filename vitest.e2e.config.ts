@@ -27,9 +27,9 @@ export default defineConfig({
       },
       {
         test: {
-          // The house rules: import direction, file and function lengths (test/tidy/house.ts).
+          // The house rules (import direction, file and function lengths: test/tidy/house.ts) and the scripts.
           name: "tidy",
-          include: ["test/tidy/**/*.test.ts"],
+          include: ["test/tidy/**/*.test.ts", "test/scripts/**/*.test.ts"],
           environment: "node",
         },
       },

@@ -1,13 +1,21 @@
 #!/usr/bin/env node
 // npm start: a dev secret if there is none, local D1 migrations, the dashboard build, wrangler dev
-// at http://localhost:8787, and the demo desk seeded (idempotently) once the Worker answers.
+// at http://localhost:8787 (or --port N / PORT), and the demo desk seeded (idempotently) once the Worker answers.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { portFrom } from "./port.mjs";
 import { localSecret, mintToken } from "./token.mjs";
 
-const PORT = Number(process.env.PORT ?? 8787);
+let PORT;
+try {
+  PORT = portFrom(process.argv.slice(2), process.env);
+} catch (err) {
+  console.error(`cival: ${err.message}`);
+  process.exit(2);
+}
 const BASE = `http://localhost:${PORT}`;
+console.log(`cival: serving the desk on port ${PORT} (${BASE})`);
 
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { stdio: "inherit" });
