@@ -20,7 +20,7 @@ const HEALTH_TIMEOUT_MS = 60_000;
 const LOG_LINES_KEPT = 200;
 const childEnv = { ...process.env, CI: "1", NO_COLOR: "1", FORCE_COLOR: "0", WRANGLER_SEND_METRICS: "false" };
 
-async function freePort() {
+export async function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -93,7 +93,7 @@ const SNAPSHOT_SKIP = new Set(["node_modules", ".git", ".wrangler", "dist-worker
  * reloads the Worker, dropping every socket, when a file it bundled changes, and the project
  * may be edited while a benchmark runs.
  */
-function snapshotProject(from, dir) {
+export function snapshotProject(from, dir) {
   cpSync(from, dir, {
     recursive: true,
     filter: (src) => {
