@@ -21,7 +21,7 @@ export default defineConfig(async () => {
     ],
     test: {
       include: ["test/**/*.test.ts"],
-      exclude: ["test/e2e/**", "test/reference/**"],
+      exclude: ["test/e2e/**", "test/reference/**", "test/tidy/**", "test/scripts/**"],
       setupFiles: ["./test/setup.ts"],
     },
   };
