@@ -36,9 +36,9 @@ describe("average cost and P&L", () => {
     ["buy again after closing", [trade("buy", "1", "100"), trade("sell", "1", "110"), trade("buy", "1", "120")], "1", "120", "10"],
   ])("when the fills are %s then quantity, entry price and realized P&L follow the average", (_what, fills, qty, entry, realized) => {
     const c = averageCosts(fills).get("v|BTC-USD");
-    expect(str(c?.quantity ?? dec(0))).toBe(qty);
+    expect(str(c?.quantity ?? dec("0"))).toBe(qty);
     expect(entryPrice(c)).toBe(entry);
-    expect(str(c?.realized ?? dec(0))).toBe(realized);
+    expect(str(c?.realized ?? dec("0"))).toBe(realized);
   });
 
   it("when a position is marked then unrealized P&L is mark less average cost, times quantity", () => {
