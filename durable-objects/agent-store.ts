@@ -4,6 +4,7 @@ import type { AgentOrderState, VenueFill } from "../core/agent/machine.js";
 import type { Fill, OrderRequest, VenueOrder } from "../core/market.js";
 import { dec, str } from "../core/money.js";
 import type { AgentOrder } from "../core/orders.js";
+import type { RefusalCode } from "../core/refusals.js";
 
 /** The agent's order tables: its orders as they stand and the inbox of fills it applied (keyed by fill id). */
 export const AGENT_SCHEMA: readonly string[] = [
@@ -38,7 +39,7 @@ function view(r: OrderRow): AgentOrder {
     status: r.status,
     reservedAsset: r.reserved_asset,
     reserved: r.reserved,
-    code: r.code,
+    code: r.code as RefusalCode | null,
     message: r.message,
     createdAtMs: r.created_ms,
     updatedAtMs: r.updated_ms,

@@ -109,7 +109,7 @@ export class AgentWallet extends WalletActor {
     await this.drain();
     const row = this.store.order(req.clientOrderId);
     if (!row) throw new Error(`invariant: order ${req.clientOrderId} vanished`);
-    if (row.status === "rejected") return { ok: false, code: (row.code as RefusalCode | null) ?? "venue_rejected", message: row.message ?? "the venue refused the order", risk };
+    if (row.status === "rejected") return { ok: false, code: row.code ?? "venue_rejected", message: row.message ?? "the venue refused the order", risk };
     return { ok: true, order: row, risk };
   }
 
