@@ -114,6 +114,19 @@ describe("an order's path", () => {
   });
 });
 
+describe("an agent that does not exist", () => {
+  it.each([
+    ["GET", "/api/orders?agent=agent:nobody", undefined],
+    ["GET", "/api/orders/fills?agent=agent:nobody", undefined],
+    ["DELETE", "/api/orders/any-order?agent=agent:nobody", undefined],
+    ["POST", "/api/orders/routed", { agent: "agent:nobody", symbol: "ETH-USD", side: "buy", quantity: "0.1" }],
+  ])("when %s %s names it then the agent answers 404 itself", async (method, path, body) => {
+    const res = await api(method, path, { role: "trader", body });
+    expect(res.status, JSON.stringify(res.body)).toBe(404);
+    expect(res.body.error.code).toBe("unknown_wallet");
+  });
+});
+
 describe("the order check", () => {
   const MARCUS = "agent:marcus-momentum";
   const check = (body: Record<string, unknown>, role: "trader" | "viewer" = "trader") =>
