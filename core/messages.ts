@@ -124,3 +124,26 @@ export interface WalletState {
   readonly trackRecord: { readonly pnl: string; readonly capital: string } | null;
   readonly pendingTransfers: number;
 }
+
+/** How a venue is asked to fill an order: a market buy spends at most `quoteBudget` in quote (notional plus fee). */
+export interface SubmitOptions {
+  readonly quoteBudget?: string | null;
+}
+
+/** The funds side of an order check: what the order would reserve of which asset, and what is available. */
+export interface FundsCheck {
+  readonly asset: string;
+  readonly needed: string;
+  readonly available: string;
+  readonly enough: boolean;
+}
+
+/** An order checked and not placed: the risk monitor's dry-run answer, the funds it would need, and whether it would pass both. */
+export interface OrderCheck {
+  readonly risk: PreTradeDecision;
+  readonly funds: FundsCheck;
+  readonly passes: boolean;
+}
+
+/** What an agent answers for an order check. */
+export type CheckResult = { ok: true; check: OrderCheck } | { ok: false; code: RefusalCode; message: string };

@@ -1,6 +1,7 @@
 import { CASH, type JournalEntry, assertBalanced } from "./ledger.js";
 import type { Fill, OrderRequest, SymbolSpec, VenueOrder } from "./market.js";
 import { type Decimal, ZERO, dec, str } from "./money.js";
+import type { RefusalCode } from "./refusals.js";
 
 /**
  * An agent's orders in its journal. Open buys reserve quote cash, open sells reserve the base
@@ -101,7 +102,8 @@ export interface AgentOrder {
   readonly status: string;
   readonly reservedAsset: string;
   readonly reserved: string;
-  readonly code: string | null;
+  /** Why the order was refused or is in doubt. */
+  readonly code: RefusalCode | null;
   readonly message: string | null;
   readonly createdAtMs: number;
   readonly updatedAtMs: number;

@@ -1,216 +1,143 @@
-import { custom, toolCall } from "../core/events.js";
-import { Balances, CASH, type JournalEntry, peer } from "../core/ledger.js";
-import { type Fill, type OrderRequest, type VenueOrder, type VenueSpec, splitSymbol } from "../core/market.js";
-import { type Decimal, dec, str } from "../core/money.js";
-import { type AgentOrder, RESERVED, fillEntry, releaseEntry, reservationFor, reservationUsed, reserveEntry, venueAccount } from "../core/orders.js";
+import { farmOf, heldPositions, openBuys, riskView, trackRecord } from "../core/agent/book.js";
+import { VENUE_FAILURES, isDone, reconcileCutoffMs, reconcileDueMs } from "../core/agent/lifecycle.js";
+import { type AgentCommand, type AgentDecision, type AgentEffects, decide } from "../core/agent/machine.js";
+import { admitOrder, allowed, checkOrder, markOf, preTradeOrder, referencePrice, submitOptions, symbolsOf } from "../core/agent/place.js";
+import type { Fill, OrderRequest, SymbolSpec, VenueSpec } from "../core/market.js";
+import type { AgentRiskView, CheckResult, HeldPosition, PlaceOptions, PlaceResult, SubmitOptions, SubmitResult, WalletState } from "../core/messages.js";
+import { type Decimal, dec } from "../core/money.js";
+import { type AgentOrder, reservationFor } from "../core/orders.js";
 import { paperVenueSpec } from "../core/paper-venues.js";
+import type { RefusalCode } from "../core/refusals.js";
+import type { PreTradeDecision } from "../core/risk/types.js";
 import type { ReceiveRequest, SendResult } from "../core/transfers.js";
 import type { WalletRecord } from "../core/wallets.js";
-import type { PreTradeDecision } from "../core/risk/types.js";
-import { openVenue, riskStub } from "./stubs.js";
+import { AGENT_SCHEMA, AgentStore } from "./agent-store.js";
+import { riskStub, venueStub } from "./stubs.js";
+import type { Venue } from "./venue.js";
 import { WalletActor } from "./wallet-actor.js";
-import type { RefusalCode } from "../core/refusals.js";
-import type { AgentRiskView, HeldPosition, PlaceOptions, PlaceResult, WalletState } from "../core/messages.js";
 
+export { PNL } from "../core/agent/book.js";
 
+/** Orders of unknown outcome the alarm looks up per run. */
+const RECONCILE_PER_ALARM = 20;
 
+type VenueStub = DurableObjectStub<Venue>;
+// The venue's submit takes the budget as its third argument (this issue adds it); typed here so the call compiles either way.
+type BudgetedSubmit = (account: string, order: OrderRequest, options: SubmitOptions) => Promise<SubmitResult>;
 
-
-interface OrderRow {
-  client_order_id: string;
-  venue: string;
-  request: string;
-  order_json: string | null;
-  status: string;
-  reserved_asset: string;
-  reserved: string;
-  code: string | null;
-  message: string | null;
-  created_ms: number;
-  updated_ms: number;
-  [key: string]: SqlStorageValue;
-}
-
-const TERMINAL = new Set(["filled", "cancelled", "rejected"]);
-/** Refusals that say the venue failed, not that the order was wrong: they count towards the venue-error breaker. */
-const VENUE_FAILURES = new Set(["exchange_unreachable", "unavailable", "timeout", "rate_limited", "bad_response", "auth"]);
-/** An order whose outcome is unknown for this long is looked up at its venue by the alarm. */
-const RECONCILE_AFTER_MS = 5_000;
-
-/** Realized trading P&L: cash on one side, this account on the other (credit-negative, like income). */
-export const PNL = "pnl";
-
-/** One agent's wallet: cash (and, with the markets issue, positions and orders) and its P&L. */
+/** One agent's wallet: cash, positions and orders at venues, and its P&L. Its rules live in core/agent; this object loads, decides, persists and sends. */
 export class AgentWallet extends WalletActor {
+  private readonly store = new AgentStore(this.sql);
+
   protected override schema() {
-    return [
-      [
-        `CREATE TABLE IF NOT EXISTS agent_orders (client_order_id TEXT PRIMARY KEY, venue TEXT NOT NULL, request TEXT NOT NULL, order_json TEXT,
-           status TEXT NOT NULL, reserved_asset TEXT NOT NULL, reserved TEXT NOT NULL, code TEXT, message TEXT, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL)`,
-        `CREATE TABLE IF NOT EXISTS fills_in (fill_id TEXT PRIMARY KEY, client_order_id TEXT NOT NULL, fill_json TEXT NOT NULL)`,
-      ],
-    ];
+    return [AGENT_SCHEMA];
   }
 
-  private orderRow(id: string): OrderRow | undefined {
-    return this.sql.exec<OrderRow>(`SELECT * FROM agent_orders WHERE client_order_id = ?`, id).toArray()[0];
-  }
-
-  private orderView(r: OrderRow): AgentOrder {
-    return {
-      clientOrderId: r.client_order_id,
-      venue: r.venue,
-      request: JSON.parse(r.request) as OrderRequest,
-      order: r.order_json ? (JSON.parse(r.order_json) as VenueOrder) : null,
-      status: r.status,
-      reservedAsset: r.reserved_asset,
-      reserved: r.reserved,
-      code: r.code,
-      message: r.message,
-      createdAtMs: r.created_ms,
-      updatedAtMs: r.updated_ms,
-    };
-  }
-
-  /** Queues the order as it now stands for D1. Call inside `tx`. */
-  private recordOrder(id: string): void {
-    const row = this.orderRow(id);
-    if (!row) return;
-    const req = JSON.parse(row.request) as OrderRequest;
-    const venueOrder = row.order_json ? (JSON.parse(row.order_json) as VenueOrder) : null;
-    this.enqueue({
-      t: "order",
-      order: {
-        clientOrderId: id,
-        agent: this.walletId,
-        venue: row.venue,
-        symbol: req.symbol,
-        side: req.side,
-        type: req.type,
-        timeInForce: req.timeInForce,
-        price: req.price,
-        quantity: req.quantity,
-        status: row.status,
-        filledQuantity: venueOrder?.filledQuantity ?? "0",
-        averagePrice: venueOrder?.averagePrice ?? "0",
-        code: row.code,
-        createdAtMs: row.created_ms,
-        updatedAtMs: row.updated_ms,
-      },
+  /** Loads what a command touches, decides it and persists the effects, all in one transaction. */
+  private decideNow(command: AgentCommand, ids: readonly string[], fills: readonly Fill[], nowMs: number): AgentDecision {
+    return this.tx(() => {
+      const state = { agent: this.walletId, balances: this.balances, orders: this.store.states(ids), seenFills: this.store.seen(fills) };
+      const decision = decide(state, command, nowMs);
+      if (decision.ok) this.persist(decision.effects, nowMs);
+      return decision;
     });
   }
 
-  /** Releases what an order still reserves once it can no longer fill. Call inside `tx`. */
-  private settleOrder(id: string, status: string, order: VenueOrder | null, code: string | null, message: string | null, nowMs: number): void {
-    const row = this.orderRow(id);
-    if (!row) return;
-    let reserved = dec(row.reserved);
-    if (TERMINAL.has(status) && reserved.gt(0)) {
-      this.post(releaseEntry(id, row.reserved_asset, reserved) as unknown as JournalEntry, nowMs);
-      reserved = dec("0");
+  /** Journal first (balances follow it), then the rows, the history and the events. Call inside `tx`. */
+  private persist(e: AgentEffects, nowMs: number): void {
+    for (const entry of e.journal) this.post(entry, nowMs);
+    this.store.write(e.orders, e.fillsIn);
+    for (const h of e.history) this.enqueue(h.t === "order" ? { t: "order", order: h.order } : { t: "fill", fill: h.fill });
+    for (const run of e.events) this.emit(run.runId, run.events, run.atMs);
+  }
+
+  private held(): HeldPosition[] {
+    const me = this.record;
+    return me ? heldPositions(this.balances, me.id, farmOf(me)) : [];
+  }
+
+  private buys(): HeldPosition[] {
+    const me = this.record;
+    return me ? openBuys(this.store.live(), me.id, farmOf(me)) : [];
+  }
+
+  /** The price a buy reserves against: the monitor's mark, or only without one the venue's ask. */
+  private async priceFor(venue: VenueStub, req: OrderRequest, mark: string | null): Promise<Decimal | null> {
+    const price = referencePrice(req, mark);
+    if (price) return price;
+    const ticker = await venue.ticker(req.symbol);
+    return ticker ? dec(ticker.ask) : null;
+  }
+
+  /** Asks the risk monitor; if it cannot be asked, the caller refuses (fail closed). */
+  private async askRisk(venueId: string, req: OrderRequest, spec: SymbolSpec, origin: PlaceOptions["origin"], dryRun: boolean): Promise<PreTradeDecision | Error> {
+    const me = this.record;
+    if (!me) return new Error("this agent does not exist");
+    try {
+      return await riskStub(this.env).preTrade(preTradeOrder(me, venueId, req, spec, origin, this.balances), this.held(), this.buys(), dryRun);
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
     }
-    this.sql.exec(
-      `UPDATE agent_orders SET status = ?, order_json = COALESCE(?, order_json), reserved = ?, code = COALESCE(?, code), message = COALESCE(?, message), updated_ms = ? WHERE client_order_id = ?`,
-      status,
-      order ? JSON.stringify(order) : null,
-      str(reserved),
-      code,
-      message,
-      nowMs,
-      id,
-    );
-    this.recordOrder(id);
-    this.emit(`order:${id}:${status}:${nowMs}`, [custom("cival.order.updated", { clientOrderId: id, venue: row.venue, status, code, filledQuantity: order?.filledQuantity ?? null }, nowMs)], nowMs);
   }
 
   /**
    * Places an order at a venue, exactly once per client order id: the reservation and the order
-   * row are written before the venue is called; a repeat answers the order as it stands. If the
-   * venue's answer is lost, the order is `unknown` and the alarm looks it up by its id.
+   * row are written before the venue is called; the venue's reply (fills included) is applied in
+   * one transaction. If the reply is lost, the order is `unknown` and the alarm looks it up.
    */
   async placeOrder(venueId: string, asked: OrderRequest, options: PlaceOptions = { origin: "agent" }): Promise<PlaceResult> {
-    const existing = this.orderRow(asked.clientOrderId);
-    if (existing) return { ok: true, order: this.orderView(existing) };
-    let req = asked;
-    const me = this.record;
-    if (!me) return { ok: false, code: "wallet_not_initialised", message: "this agent does not exist yet" };
-    if (me.status === "archived") return { ok: false, code: "wallet_archived", message: `${me.id} is archived` };
-    if (me.role === "overseer") return { ok: false, code: "overseer_holds_no_capital", message: `${me.id} oversees risk and does not trade` };
-    const venueSpec = paperVenueSpec(venueId);
-    const spec = venueSpec?.symbols.find((s) => s.symbol === req.symbol);
-    if (!venueSpec || !spec) return { ok: false, code: "invalid_symbol", message: `${venueId} does not list ${req.symbol}` };
-    // Every order passes the risk monitor first; if it cannot be asked, nothing is placed (fail closed).
-    let risk: PreTradeDecision;
-    try {
-      risk = await riskStub(this.env).preTrade({
-        agent: me.id,
-        farm: me.parent?.startsWith("farm:") ? me.parent : null,
-        venue: venueId,
-        symbol: req.symbol,
-        side: req.side,
-        quantity: req.quantity,
-        price: req.price,
-        reduceOnly: options.origin === "risk" && this.reduces(venueId, req),
-        lotSize: spec.lotSize,
-        minNotional: spec.minNotional,
-      }, this.heldPositions(me.parent), this.openBuys(me.parent));
-    } catch (err) {
-      return { ok: false, code: "risk_unavailable", message: `the risk monitor could not be asked, so nothing was placed: ${err instanceof Error ? err.message : String(err)}` };
-    }
+    const existing = this.store.order(asked.clientOrderId);
+    if (existing) return { ok: true, order: existing };
+    const admitted = admitOrder(this.record, venueId, paperVenueSpec(venueId), asked.symbol);
+    if (!admitted.ok) return admitted;
+    const risk = await this.askRisk(venueId, asked, admitted.spec, options.origin, false);
+    if (risk instanceof Error) return { ok: false, code: "risk_unavailable", message: `the risk monitor could not be asked, so nothing was placed: ${risk.message}` };
     if (risk.decision === "reject") return { ok: false, code: "risk_rejected", message: risk.reason, risk };
-    if (risk.decision === "resize") req = { ...req, quantity: risk.quantity };
-    const venue = await openVenue(this.env, venueId);
-    const ticker = await venue.ticker(req.symbol);
-    if (!ticker) return { ok: false, code: "invalid_symbol", message: req.symbol };
-    const reservation = reservationFor(req, spec, dec(req.side === "buy" ? ticker.ask : ticker.bid), dec(venueSpec.takerFeeRate));
-    const nowMs = Date.now();
-    const accepted = this.tx((): PlaceResult | null => {
-      const again = this.orderRow(req.clientOrderId);
-      if (again) return { ok: true, order: this.orderView(again) };
-      const available = this.balances.get("cash", reservation.asset as never);
-      if (reservation.amount.gt(available)) {
-        return { ok: false, code: "insufficient_funds", message: `${me.id} has ${str(available)} ${reservation.asset} available; the order needs ${str(reservation.amount)}` };
-      }
-      this.post(reserveEntry(req.clientOrderId, reservation.asset, reservation.amount) as unknown as JournalEntry, nowMs);
-      this.sql.exec(
-        `INSERT INTO agent_orders (client_order_id, venue, request, order_json, status, reserved_asset, reserved, created_ms, updated_ms) VALUES (?, ?, ?, NULL, 'pending', ?, ?, ?, ?)`,
-        req.clientOrderId,
-        venueId,
-        JSON.stringify(req),
-        reservation.asset,
-        str(reservation.amount),
-        nowMs,
-        nowMs,
-      );
-      this.recordOrder(req.clientOrderId);
-      this.emit(
-        `order:${req.clientOrderId}:placed`,
-        toolCall(`order:${req.clientOrderId}`, "place_order", { venue: venueId, origin: options.origin, ...req }, { clientOrderId: req.clientOrderId, state: "pending", reserved: { asset: reservation.asset, amount: str(reservation.amount) }, risk: { ...risk } }, nowMs),
-        nowMs,
-      );
-      return null;
-    });
-    if (accepted) return accepted;
+    const req = allowed(asked, risk);
+    const venue = venueStub(this.env, venueId);
+    const price = await this.priceFor(venue, req, markOf(risk));
+    if (!price) return { ok: false, code: "invalid_symbol", message: req.symbol };
+    const reservation = reservationFor(req, admitted.spec, price, dec(admitted.venue.takerFeeRate));
+    const command: AgentCommand = { kind: "place", venueId, request: req, reservation: { asset: reservation.asset, amount: reservation.amount.toFixed() }, origin: options.origin, risk };
+    const placed = this.decideNow(command, [req.clientOrderId], [], Date.now());
+    if (!placed.ok) return placed;
+    const again = this.store.order(req.clientOrderId);
+    if (placed.effects.orders.length === 0 && again) return { ok: true, order: again };
     this.armAlarm();
-    try {
-      const result = await venue.submit(this.walletId, req);
-      const doneMs = Date.now();
-      this.tx(() => {
-        if (result.ok) this.settleOrder(req.clientOrderId, result.order.status, result.order, null, null, doneMs);
-        else this.settleOrder(req.clientOrderId, "rejected", null, result.code, result.message, doneMs);
-      });
-      if (!result.ok && VENUE_FAILURES.has(result.code)) this.reportVenueError(venueId, result.code);
-    } catch (err) {
-      const doneMs = Date.now();
-      this.tx(() => this.settleOrder(req.clientOrderId, "unknown", null, "unknown_outcome", `the venue's answer was lost: ${err instanceof Error ? err.message : String(err)}`, doneMs));
-      this.reportVenueError(venueId, "unknown_outcome");
-    }
+    await this.submit(venue, venueId, req, submitOptions(req, reservation.amount), admitted.venue.symbols);
     this.armAlarm();
     await this.drain();
-    const row = this.orderRow(req.clientOrderId);
+    const row = this.store.order(req.clientOrderId);
     if (!row) throw new Error(`invariant: order ${req.clientOrderId} vanished`);
-    if (row.status === "rejected") return { ok: false, code: (row.code as RefusalCode | null) ?? "venue_rejected", message: row.message ?? "the venue refused the order", risk };
-    return { ok: true, order: this.orderView(row), risk };
+    if (row.status === "rejected") return { ok: false, code: row.code ?? "venue_rejected", message: row.message ?? "the venue refused the order", risk };
+    return { ok: true, order: row, risk };
+  }
+
+  /** Sends the order and applies the venue's reply, fills and status together; a lost reply leaves it `unknown`. */
+  private async submit(venue: VenueStub, venueId: string, req: OrderRequest, options: SubmitOptions, symbols: readonly SymbolSpec[]): Promise<void> {
+    const id = req.clientOrderId;
+    try {
+      const answer = await (venue as unknown as { submit: BudgetedSubmit }).submit(this.walletId, req, options);
+      this.decideNow({ kind: "venue_answer", clientOrderId: id, venueId, symbols, answer }, [id], answer.ok ? answer.fills : [], Date.now());
+      if (!answer.ok && VENUE_FAILURES.has(answer.code)) this.reportVenueError(venueId, answer.code);
+    } catch (err) {
+      this.decideNow({ kind: "lost", clientOrderId: id, message: err instanceof Error ? err.message : String(err) }, [id], [], Date.now());
+      this.reportVenueError(venueId, "unknown_outcome");
+    }
+  }
+
+  /**
+   * The order checked as if placed, with nothing placed, reserved or counted: the risk monitor's
+   * dry-run answer and the funds the quantity it allows would need.
+   */
+  async checkOrder(venueId: string, asked: OrderRequest): Promise<CheckResult> {
+    const admitted = admitOrder(this.record, venueId, paperVenueSpec(venueId), asked.symbol);
+    if (!admitted.ok) return admitted;
+    const risk = await this.askRisk(venueId, asked, admitted.spec, "agent", true);
+    if (risk instanceof Error) return { ok: false, code: "risk_unavailable", message: `the risk monitor could not be asked: ${risk.message}` };
+    const price = await this.priceFor(venueStub(this.env, venueId), allowed(asked, risk), markOf(risk));
+    if (!price) return { ok: false, code: "invalid_symbol", message: asked.symbol };
+    return { ok: true, check: checkOrder(asked, admitted.spec, admitted.venue, risk, price, this.balances) };
   }
 
   /** Tells the risk monitor a venue failed (its breaker halts agents at a venue that keeps failing). Never holds up the order path. */
@@ -222,171 +149,76 @@ export class AgentWallet extends WalletActor {
     );
   }
 
-  /** True when the order only takes away from what the agent holds at that venue (a sell of at most the position). */
-  private reduces(venueId: string, req: OrderRequest): boolean {
-    const { base } = splitSymbol(req.symbol);
-    const held = this.balances.get(venueAccount(venueId), base as never).neg();
-    return req.side === "sell" ? dec(req.quantity).lte(held) : held.lt(0) && dec(req.quantity).lte(held.neg());
-  }
-
   /** Cancels every order still open (a halt). Answers how many were cancelled and which could not be. */
-  async cancelOpenOrders(): Promise<{ cancelled: string[]; failed: Array<{ clientOrderId: string; code: string }> }> {
-    const open = this.sql.exec<{ client_order_id: string }>(`SELECT client_order_id FROM agent_orders WHERE status IN ('open', 'partially_filled', 'pending')`).toArray();
+  async cancelOpenOrders(): Promise<{ cancelled: string[]; failed: Array<{ clientOrderId: string; code: RefusalCode }> }> {
     const cancelled: string[] = [];
-    const failed: Array<{ clientOrderId: string; code: string }> = [];
-    for (const { client_order_id } of open) {
-      const out = await this.cancelOrder(client_order_id);
-      if (out.ok) cancelled.push(client_order_id);
-      else failed.push({ clientOrderId: client_order_id, code: out.code });
+    const failed: Array<{ clientOrderId: string; code: RefusalCode }> = [];
+    for (const id of this.store.cancellable()) {
+      const out = await this.cancelOrder(id);
+      if (out.ok) cancelled.push(id);
+      else failed.push({ clientOrderId: id, code: out.code });
     }
     return { cancelled, failed };
-  }
-
-  /** The base assets held at each venue (bought there less sold there), as the risk monitor counts positions. Prices are the monitor's. */
-  private heldPositions(parent: string | null): HeldPosition[] {
-    const me = this.walletId;
-    const farm = parent?.startsWith("farm:") ? parent : null;
-    const out: HeldPosition[] = [];
-    for (const [key, amount] of this.balances.entries()) {
-      const [account, asset] = key.split("|");
-      if (!account?.startsWith("venue:") || !asset || asset === "USD" || amount.isZero()) continue;
-      out.push({ agent: me, farm, venue: account.slice("venue:".length), symbol: `${asset}-USD`, asset, quantity: str(amount.neg()) });
-    }
-    return out.sort((a, b) => (a.venue + a.symbol < b.venue + b.symbol ? -1 : 1));
-  }
-
-  /**
-   * What open buy orders could still add, per venue and symbol (quantity not yet filled): the risk
-   * monitor counts it as held, so resting orders cannot add up past a limit when they fill.
-   */
-  private openBuys(parent: string | null): HeldPosition[] {
-    const me = this.walletId;
-    const farm = parent?.startsWith("farm:") ? parent : null;
-    const sums = new Map<string, Decimal>();
-    for (const r of this.sql.exec<OrderRow>(`SELECT * FROM agent_orders WHERE status IN ('open', 'partially_filled', 'pending', 'unknown')`)) {
-      const req = JSON.parse(r.request) as OrderRequest;
-      if (req.side !== "buy") continue;
-      const filled = r.order_json ? dec((JSON.parse(r.order_json) as VenueOrder).filledQuantity) : dec("0");
-      const left = dec(req.quantity).minus(filled);
-      if (left.lte(0)) continue;
-      const key = `${r.venue}|${req.symbol}`;
-      sums.set(key, (sums.get(key) ?? dec("0")).plus(left));
-    }
-    return [...sums].map(([key, q]) => {
-      const [venue = "", symbol = ""] = key.split("|");
-      return { agent: me, farm, venue, symbol, asset: splitSymbol(symbol).base, quantity: str(q) };
-    });
   }
 
   /** What the risk monitor needs: cash, capital, positions by venue with their average cost, open orders. */
   async riskView(): Promise<AgentRiskView | null> {
     const me = this.record;
-    if (!me) return null;
-    const cost = new Map<string, { qty: Decimal; cost: Decimal }>();
-    for (const r of this.sql.exec<{ fill_json: string; venue: string }>(`SELECT f.fill_json, o.venue FROM fills_in f JOIN agent_orders o ON o.client_order_id = f.client_order_id ORDER BY f.rowid`)) {
-      const fill = JSON.parse(r.fill_json) as Fill;
-      const key = `${r.venue}|${fill.symbol}`;
-      const c = cost.get(key) ?? { qty: dec("0"), cost: dec("0") };
-      const q = dec(fill.quantity);
-      if (fill.side === "buy") cost.set(key, { qty: c.qty.plus(q), cost: c.cost.plus(q.times(fill.price)) });
-      else {
-        // A sale takes out its share of the cost at the average: what remains keeps its average price.
-        const left = c.qty.minus(q);
-        cost.set(key, { qty: left, cost: c.qty.isZero() || left.lte(0) ? dec("0") : c.cost.times(left).div(c.qty) });
-      }
-    }
-    const positions = this.heldPositions(me.parent).map((p) => {
-      const c = cost.get(`${p.venue}|${p.symbol}`);
-      return { venue: p.venue, symbol: p.symbol, asset: p.asset, quantity: p.quantity, entryPrice: c && c.qty.gt(0) ? str(c.cost.div(c.qty).toDecimalPlaces(8)) : null };
-    });
-    const openOrders = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM agent_orders WHERE status IN ('open', 'partially_filled', 'pending', 'unknown')`).one().n;
-    return {
-      agent: me.id,
-      farm: me.parent?.startsWith("farm:") ? me.parent : null,
-      status: me.status,
-      cash: str(this.balances.get(CASH, "USD").plus(this.balances.get(RESERVED, "USD"))),
-      capital: me.parent ? str(this.balances.get(peer(me.parent), "USD").neg()) : "0",
-      positions,
-      openOrders,
-    };
+    return me ? riskView(me, this.balances, this.store.fills(-1, false), this.store.liveCount()) : null;
   }
 
-  /** Cancels an open order at its venue; what it still reserves is released. */
+  /** Cancels an open order at its venue; its fills so far are applied and what it still reserves is released. */
   async cancelOrder(clientOrderId: string): Promise<PlaceResult> {
-    const row = this.orderRow(clientOrderId);
+    if (!this.record) return { ok: false, code: "unknown_wallet", message: "no such agent: it was never created" };
+    const row = this.store.order(clientOrderId);
     if (!row) return { ok: false, code: "unknown_order", message: `no order ${clientOrderId}` };
-    if (TERMINAL.has(row.status)) return { ok: true, order: this.orderView(row) };
-    const result = await (await openVenue(this.env, row.venue)).cancel(this.walletId, clientOrderId);
-    if (!result.ok) return { ok: false, code: result.code, message: result.message };
-    this.tx(() => this.settleOrder(clientOrderId, result.order.status, result.order, null, null, Date.now()));
+    if (isDone(row.status)) return { ok: true, order: row };
+    const answer = await venueStub(this.env, row.venue).cancel(this.walletId, clientOrderId);
+    if (!answer.ok) return { ok: false, code: answer.code, message: answer.message };
+    this.decideNow({ kind: "venue_answer", clientOrderId, venueId: row.venue, symbols: symbolsOf(row.venue), answer }, [clientOrderId], answer.fills, Date.now());
     await this.drain();
-    const after = this.orderRow(clientOrderId);
-    return after ? { ok: true, order: this.orderView(after) } : { ok: false, code: "unknown_order", message: clientOrderId };
+    const after = this.store.order(clientOrderId);
+    return after ? { ok: true, order: after } : { ok: false, code: "unknown_order", message: clientOrderId };
   }
 
-  /** Applies fills from a venue, each exactly once (inbox keyed by fill id). */
+  /** Applies fills a venue delivers, each exactly once (inbox keyed by fill id). Answers how many were new. */
   async applyFills(venueId: string, fills: readonly Fill[], venueSpec: VenueSpec): Promise<number> {
-    let applied = 0;
-    const nowMs = Date.now();
-    this.tx(() => {
-      for (const fill of fills) {
-        if (this.sql.exec(`SELECT 1 FROM fills_in WHERE fill_id = ?`, fill.fillId).toArray().length > 0) continue;
-        const spec = venueSpec.symbols.find((s) => s.symbol === fill.symbol);
-        const row = this.orderRow(fill.clientOrderId);
-        if (!spec || !row) throw new Error(`invariant: fill ${fill.fillId} for an order ${fill.clientOrderId} this agent never placed`);
-        this.post(fillEntry(venueId, spec, fill) as unknown as JournalEntry, nowMs);
-        const left = dec(row.reserved).minus(reservationUsed(fill));
-        this.sql.exec(`UPDATE agent_orders SET reserved = ?, updated_ms = ? WHERE client_order_id = ?`, str(left.gt(0) ? left : dec("0")), nowMs, fill.clientOrderId);
-        this.sql.exec(`INSERT INTO fills_in (fill_id, client_order_id, fill_json) VALUES (?, ?, ?)`, fill.fillId, fill.clientOrderId, JSON.stringify(fill));
-        this.enqueue({ t: "fill", fill: { ...fill, agent: this.walletId, venue: venueId } });
-        this.emit(`fill:${fill.fillId}`, [custom("cival.order.filled", { ...fill, venue: venueId }, nowMs)], nowMs);
-        applied++;
-        const filled = this.sql.exec<{ q: string }>(`SELECT fill_json AS q FROM fills_in WHERE client_order_id = ?`, fill.clientOrderId).toArray().reduce((sum, r) => sum.plus(dec((JSON.parse(r.q) as Fill).quantity)), dec("0"));
-        const request = JSON.parse(row.request) as OrderRequest;
-        if (filled.gte(dec(request.quantity))) this.settleOrder(fill.clientOrderId, "filled", null, null, null, nowMs);
-      }
-    });
+    const decision = this.decideNow({ kind: "fills", venueId, symbols: venueSpec.symbols, fills }, fills.map((f) => f.clientOrderId), fills, Date.now());
     this.armAlarm();
     void this.drain();
-    return applied;
+    return decision.ok ? decision.effects.fillsIn.length : 0;
   }
 
-  async orders(limit = 100): Promise<AgentOrder[]> {
-    return this.sql.exec<OrderRow>(`SELECT * FROM agent_orders ORDER BY created_ms DESC LIMIT ?`, limit).toArray().map((r) => this.orderView(r));
+  /** The agent's orders, newest first; null when there is no such agent. */
+  async orders(limit = 100): Promise<AgentOrder[] | null> {
+    return this.record ? this.store.recent(limit) : null;
   }
 
-  /** The agent's fills, newest first, each with the venue it happened on. */
-  async fills(limit = 200): Promise<Array<Fill & { venue: string }>> {
-    return this.sql
-      .exec<{ fill_json: string; venue: string }>(
-        `SELECT f.fill_json, o.venue FROM fills_in f JOIN agent_orders o ON o.client_order_id = f.client_order_id ORDER BY f.rowid DESC LIMIT ?`,
-        limit,
-      )
-      .toArray()
-      .map((r) => ({ ...(JSON.parse(r.fill_json) as Fill), venue: r.venue }));
+  /** The agent's fills, newest first, each with the venue it happened on; null when there is no such agent. */
+  async fills(limit = 200): Promise<Array<Fill & { venue: string }> | null> {
+    return this.record ? this.store.fills(limit, true).map((f) => ({ ...f.fill, venue: f.venue })) : null;
   }
 
   async order(clientOrderId: string): Promise<AgentOrder | null> {
-    const row = this.orderRow(clientOrderId);
-    return row ? this.orderView(row) : null;
+    return this.store.order(clientOrderId) ?? null;
   }
 
   protected override nextDueMs(): number | null {
-    const waiting = this.sql.exec<{ t: number | null }>(`SELECT MIN(updated_ms) AS t FROM agent_orders WHERE status IN ('unknown', 'pending')`).one().t;
-    return waiting === null ? null : waiting + RECONCILE_AFTER_MS;
+    return reconcileDueMs(this.store.oldestToReconcile());
   }
 
-  /** Orders whose outcome is unknown are looked up at the venue by client order id, never re-sent. */
+  /** Orders whose outcome is unknown are looked up at the venue by client order id, never re-sent; the fills found are applied. */
   protected override async onAlarm(nowMs: number): Promise<void> {
-    const rows = this.sql.exec<OrderRow>(`SELECT * FROM agent_orders WHERE status IN ('unknown', 'pending') AND updated_ms <= ? LIMIT 20`, nowMs - RECONCILE_AFTER_MS).toArray();
-    for (const row of rows) {
-      const found = await (await openVenue(this.env, row.venue)).getOrder(row.client_order_id);
-      this.tx(() => {
-        if (!found) this.settleOrder(row.client_order_id, "rejected", null, "never_reached_venue", "the venue has no such order: nothing was placed", Date.now());
-        else this.settleOrder(row.client_order_id, found.order.status, found.order, null, null, Date.now());
-      });
+    for (const row of this.store.toReconcile(reconcileCutoffMs(nowMs), RECONCILE_PER_ALARM)) {
+      const id = row.clientOrderId;
+      const found = await venueStub(this.env, row.venue).getOrder(id);
+      const command: AgentCommand = found
+        ? { kind: "venue_answer", clientOrderId: id, venueId: row.venue, symbols: symbolsOf(row.venue), answer: { ok: true, order: found.order, fills: found.fills } }
+        : { kind: "not_found", clientOrderId: id };
+      this.decideNow(command, [id], found?.fills ?? [], Date.now());
     }
   }
+
   protected admit(req: ReceiveRequest) {
     const me = this.record;
     if (!me) return { code: "wallet_not_initialised" as const, message: "this agent does not exist yet" };
@@ -398,15 +230,7 @@ export class AgentWallet extends WalletActor {
   }
 
   protected override trackRecord(): WalletState["trackRecord"] {
-    const me = this.record;
-    if (!me?.parent) return null;
-    const key = Balances.key(PNL, "USD");
-    const hasRecord = [...this.balances.entries()].some(([k]) => k === key);
-    if (!hasRecord) return null;
-    return {
-      pnl: str(this.balances.get(PNL, "USD").neg()),
-      capital: str(this.balances.get(peer(me.parent), "USD").neg()),
-    };
+    return trackRecord(this.record, this.balances);
   }
 
   /**

@@ -30,6 +30,7 @@ const ROUTES: readonly Route[] = [
   { name: "POST /api/agents", need: "trader", request: (tag) => ({ method: "POST", path: "/api/agents", body: { name: `Agent ${tag}`, farm: "pairs" } }) },
   { name: "PATCH /api/agents/:id", need: "trader", request: (tag) => ({ method: "PATCH", path: "/api/agents/paula-pairs", body: { name: `Paula ${tag}` } }) },
   { name: "POST /api/agents/:id/archive", need: "trader", request: (tag) => ({ method: "POST", path: `/api/agents/agent-${tag}-archivable/archive` }) },
+  { name: "POST /api/orders/check", need: "trader", request: () => ({ method: "POST", path: "/api/orders/check", body: { agent: "agent:paula-pairs", venue: "paper-binance", symbol: "BTC-USD", side: "buy", type: "market", quantity: "0.001" } }) },
   { name: "POST /api/desk/seed", need: "admin", request: () => ({ method: "POST", path: "/api/desk/seed" }) },
   { name: "GET /api/risk", need: "viewer", request: () => ({ method: "GET", path: "/api/risk" }) },
   { name: "GET /api/risk/var", need: "viewer", request: () => ({ method: "GET", path: "/api/risk/var?method=monte_carlo&confidence=0.99&horizon=1d" }) },

@@ -16,6 +16,7 @@ const MUTATING = [
   { method: "PUT", path: "/api/risk/limits" },
   { method: "POST", path: "/api/risk/halt" },
   { method: "POST", path: "/api/risk/resume" },
+  { method: "POST", path: "/api/orders/check" },
 ] as const;
 
 const BAD_BODIES: ReadonlyArray<[string, { rawBody?: string; body?: unknown; headers?: Record<string, string> }]> = [
