@@ -24,7 +24,7 @@ import { EventLogTable } from "./event-log.tsx";
 import { entryFilter, groupByRun } from "./filters.ts";
 import { Inspector } from "./inspector.tsx";
 import { RunList } from "./run-list.tsx";
-import { expandRows, routineRuns, summariseRoutine } from "./summarise.ts";
+import { expandRows, routineRuns, summariseGroups, summariseRoutine } from "./summarise.ts";
 
 /** Rows rendered at first; more on request, so a wide filter does not build thousands of rows at once. */
 const ROWS_PAGE = 500;
@@ -87,11 +87,11 @@ export function EventsPage() {
   });
   const filtered = createMemo(() => all().filter(entryFilter({ topic: topic(), thread: thread(), categories: categories(), text: text() }, parentOf)));
   const shown = createMemo(() => filtered().slice(0, rowLimit()));
-  const groups = createMemo(() => (view() === "runs" ? groupByRun(shown(), runOf) : []));
   // Routine runs are judged on every entry kept, not only the filtered ones: a search must not make a fill's run look routine.
   const routine = createMemo(() => routineRuns(all()));
   const [expanded, setExpanded] = createSignal<ReadonlySet<string>>(new Set());
   const rows = createMemo(() => expandRows(summariseRoutine(shown(), routine()), expanded()));
+  const groups = createMemo(() => (view() === "runs" ? summariseGroups(groupByRun(shown(), runOf), routine()) : []));
   function toggleSummary(key: string) {
     setExpanded((prev) => {
       const next = new Set(prev);
@@ -286,7 +286,7 @@ export function EventsPage() {
               when={view() === "runs"}
               fallback={<EventLogTable rows={rows()} expanded={expanded()} onToggle={toggleSummary} runOf={runOf} selected={selected()?.id ?? null} onSelect={setSelected} />}
             >
-              <RunList groups={groups()} selected={selected()?.id ?? null} onSelect={setSelected} />
+              <RunList rows={groups()} expanded={expanded()} onToggle={toggleSummary} selected={selected()?.id ?? null} onSelect={setSelected} />
             </Show>
           </Show>
           <div class="log-foot">

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
 import type { LogEntry } from "../../live/log.ts";
 import { ev } from "../../live/test-events.ts";
-import { expandRows, routineRuns, summariseRoutine, summaryLabel } from "./summarise.ts";
+import { groupByRun } from "./filters.ts";
+import { expandRows, routineRuns, summariseGroups, summariseRoutine, summaryLabel } from "./summarise.ts";
 
 let nextId = 1;
 function entry(thread: string, event: LogEntry["event"], runKey: string | null): LogEntry {
@@ -64,5 +65,13 @@ describe("summarising routine state updates", () => {
     const open = expandRows(rows, new Set(rows[0]?.kind === "summary" ? [rows[0].key] : []));
     expect(open).toHaveLength(1 + 9);
     expect(open.slice(1).every((r) => r.kind === "entry" && r.inside === (rows[0]?.kind === "summary" ? rows[0].key : ""))).toBe(true);
+  });
+});
+
+describe("summarising routine runs in the grouped view", () => {
+  test("when routine risk runs surround a fill's run then each side folds into one card and the fill's run stays a card", () => {
+    const log = newestFirst(riskCycle(20), riskCycle(21), fill(3), riskCycle(22), riskCycle(23), riskCycle(24));
+    const cards = summariseGroups(groupByRun(log, () => undefined), routineRuns(log));
+    expect(cards.map((c) => (c.kind === "summary" ? summaryLabel(c) : c.group.key))).toEqual(["risk state updated ×3", "agent:marcus#3", "risk state updated ×2"]);
   });
 });

@@ -1,5 +1,6 @@
 import { EventType } from "@ag-ui/core";
 import type { LogEntry } from "../../live/log.ts";
+import type { RunGroup } from "./filters.ts";
 
 /**
  * Routine state updates, summarised for the log. The risk monitor re-prices the desk every few
@@ -97,4 +98,41 @@ export function expandRows(rows: readonly LogRow[], expanded: ReadonlySet<string
     if (row.kind === "summary" && expanded.has(row.key)) for (const entry of row.entries) out.push(unfoldedRowOf(entry, row.key));
   }
   return out;
+}
+
+/** A card of the grouped view: one run, or a folded stretch of routine runs on one thread. */
+export type GroupRow =
+  | { readonly kind: "run"; readonly group: RunGroup }
+  | { readonly kind: "summary"; readonly key: string; readonly thread: string; readonly runs: number; readonly groups: readonly RunGroup[] };
+
+const groupRows = new WeakMap<RunGroup, GroupRow>();
+
+function groupRowOf(group: RunGroup): GroupRow {
+  let row = groupRows.get(group);
+  if (!row) groupRows.set(group, (row = { kind: "run", group }));
+  return row;
+}
+
+/** The grouped view's twin of `summariseRoutine`: consecutive routine runs of one thread fold into one card. */
+export function summariseGroups(groups: readonly RunGroup[], routine: ReadonlySet<string>, minRuns = 2): GroupRow[] {
+  const rows: GroupRow[] = [];
+  let stretch: RunGroup[] = [];
+  const close = () => {
+    const oldest = stretch[stretch.length - 1];
+    if (oldest && stretch.length >= minRuns) rows.push({ kind: "summary", key: `summary:${oldest.key}`, thread: oldest.thread, runs: stretch.length, groups: stretch });
+    else for (const g of stretch) rows.push(groupRowOf(g));
+    stretch = [];
+  };
+  for (const group of groups) {
+    const isRoutine = routine.has(group.key);
+    if (isRoutine && (stretch.length === 0 || stretch[0]?.thread === group.thread)) {
+      stretch.push(group);
+      continue;
+    }
+    close();
+    if (isRoutine) stretch.push(group);
+    else rows.push(groupRowOf(group));
+  }
+  close();
+  return rows;
 }
