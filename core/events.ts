@@ -47,13 +47,6 @@ export type JsonPatchOp = JsonPatchOperation;
 export const THREAD_PATTERN = /^(treasury|risk|coordinator|(agent|farm|venue):[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?)$/;
 export const TOPIC_PATTERN = /^(desk|treasury|risk|coordinator|(agent|farm|venue):[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?|market:[a-z0-9-]{1,48}:[A-Z0-9]{1,12}-[A-Z0-9]{1,12})$/;
 
-/** The topics an event on `thread` is delivered to; `extra` adds what only the publisher knows (an agent's farm). */
-export function topicsFor(thread: string, extra: readonly string[] = []): string[] {
-  const topics = ["desk", thread];
-  for (const t of extra) if (!topics.includes(t)) topics.push(t);
-  return topics;
-}
-
 export function runStarted(threadId: string, runId: string, timestamp: number): RunStartedEvent {
   return { type: EventType.RUN_STARTED, threadId, runId, timestamp };
 }

@@ -48,12 +48,12 @@ describe("bounds on clients", () => {
     const closing = closed(socket.ws);
     // As after a wake from hibernation, the hub knows the socket only by its attachment: connected long ago, silent since.
     await runInDurableObject(hubStub(env) as unknown as DurableObjectStub<EventHub>, (instance: EventHub, state) => {
-      const hub = instance as unknown as { sockets: Map<WebSocket, unknown>; socketState(ws: WebSocket): { lastAckMs: number } | null };
-      hub.sockets.clear();
+      const clients = (instance as unknown as { clients: { states: Map<WebSocket, unknown>; state(ws: WebSocket, nowMs: number): { lastAckMs: number } | null } }).clients;
+      clients.states.clear();
       for (const ws of state.getWebSockets("treasury")) {
         const attachment = ws.deserializeAttachment() as { connectedAtMs: number };
         ws.serializeAttachment({ ...attachment, connectedAtMs: 0 });
-        const st = hub.socketState(ws);
+        const st = clients.state(ws, 0);
         if (st) st.lastAckMs = 0;
       }
     });

@@ -156,6 +156,37 @@ describe("the live feed", () => {
   });
 });
 
+describe("orders and fills on the agent's topics", () => {
+  const MARCUS = "agent:marcus-momentum";
+  const named = (name: string) => (fs: Envelope[]) => fs.some((f) => f.thread === MARCUS && ((f.event as { name?: string }).name === name || (f.event as { toolCallName?: string }).toolCallName === name));
+
+  it("when an agent's order fills then the order, its fill and its update arrive on agent:<id>, desk and its farm", async () => {
+    const sockets = await Promise.all([MARCUS, "desk", "farm:momentum"].map(async (topics) => (await openSocket({ topics, role: "viewer" })).socket));
+    const body = { agent: MARCUS, venue: "paper-binance", symbol: "BTC-USD", side: "buy", type: "market", quantity: "0.001" };
+    const res = await api("POST", "/api/orders", { role: "trader", body, idempotencyKey: "events-order-1" });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    for (const socket of sockets) {
+      if (!socket) throw new Error("no socket");
+      for (const name of ["place_order", "cival.order.filled", "cival.order.updated"]) await socket.waitFor(named(name));
+      await assertValidStreams(socket.frames);
+      socket.close();
+    }
+  });
+
+  it("when an agent's run names no farm then the hub still routes it to the farm the agent's state names", async () => {
+    const { socket } = await openSocket({ topics: "farm:momentum" });
+    if (!socket) throw new Error("no socket");
+    const hub = hubStub(env);
+    const t = Date.now();
+    const state = { id: "agent:quinn-quiet", kind: "agent", parent: "farm:momentum", balances: { USD: "0" } };
+    const res = await hub.publish({ source: "test:quinn", batch: 1, thread: "agent:quinn-quiet", topics: [], events: [runStarted("agent:quinn-quiet", "fill:q1", t), custom("cival.order.filled", { clientOrderId: "q1" }, t), stateSnapshot(state, t), runFinished("agent:quinn-quiet", "fill:q1", t)] });
+    expect(res).toMatchObject({ ok: true, duplicate: false });
+    await socket.waitFor((fs) => fs.some((f) => f.thread === "agent:quinn-quiet" && (f.event as { name?: string }).name === "cival.order.filled"));
+    await assertValidStreams(socket.frames);
+    socket.close();
+  });
+});
+
 describe("auth and bad requests", () => {
   it("when the socket has no token then the upgrade is refused with 401", async () => {
     const res = await openSocket({ role: null });

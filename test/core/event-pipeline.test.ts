@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_PIPELINE, MARKET_TICK, type SubscriberMemory, runPipeline } from "../../core/event-pipeline.js";
+import { DEFAULT_PIPELINE, MARKET_TICK, type SubscriberMemory, runPipeline } from "../../core/hub/pipeline.js";
 import { type BaseEvent, EventType, custom, diffState, toolCall } from "../../core/events.js";
-import { advanceThread, newTrack } from "../../core/event-threads.js";
+import { advanceThread, newTrack } from "../../core/hub/threads.js";
 
 const memory = (): SubscriberMemory => ({ lastTickMs: new Map() });
 

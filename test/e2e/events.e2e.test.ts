@@ -132,19 +132,30 @@ describe("events page", () => {
     await context.close();
   });
 
-  test("when the operator loads older events then history from before the connection appears below the live ones", async () => {
+  test("when orders fill before the Events page opens then recent history loads below the live rows and the search finds the order and its fill", async () => {
+    const res = await fetch(`${baseUrl}/api/orders`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${tokens.admin}`, "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID() },
+      body: JSON.stringify({ agent: "agent:marcus-momentum", venue: "paper-binance", symbol: "BTC-USD", side: "buy", type: "market", quantity: "0.001" }),
+    });
+    const reply = (await res.json()) as { order?: { clientOrderId: string } };
+    if (!res.ok || !reply.order) throw new Error(`order failed: ${res.status} ${JSON.stringify(reply)}`);
     const { context, page } = await onEventsPage(tokens.admin);
     const rows = page.locator('[data-testid="event-row"]');
-    const liveCount = await rows.count();
-    const liveMin = Math.min(...(await rows.evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-seq"))))));
-    await page.getByTestId("events-load-older").click();
-    await expect.poll(() => rows.count(), { timeout: UPDATE_TIMEOUT_MS }).toBeGreaterThan(liveCount);
-    const seqs = await rows.evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-seq"))));
-    const older = seqs.slice(liveCount);
+    await page.locator('[data-testid="event-row"].history').first().waitFor({ timeout: UPDATE_TIMEOUT_MS });
+    const seen = await rows.evaluateAll((els) => els.map((e) => ({ seq: Number(e.getAttribute("data-seq")), history: e.classList.contains("history") })));
+    const live = seen.filter((r) => !r.history).map((r) => r.seq);
+    const older = seen.filter((r) => r.history).map((r) => r.seq);
     expect(older.length).toBeGreaterThan(0);
-    expect(older.every((s) => s < liveMin)).toBe(true);
+    expect(older.every((s) => s < Math.min(...live))).toBe(true);
     // Newest first all the way down.
     expect(older).toEqual([...older].sort((a, b) => b - a));
+
+    await page.getByTestId("events-search").fill(reply.order.clientOrderId);
+    await row(page, { type: "TOOL_CALL_START", name: "place_order", thread: "agent:marcus-momentum" }).waitFor({ timeout: UPDATE_TIMEOUT_MS });
+    await row(page, { type: "CUSTOM", name: "cival.order.filled", thread: "agent:marcus-momentum" }).waitFor({ timeout: UPDATE_TIMEOUT_MS });
+    await page.getByTestId("events-topic").selectOption("agent:marcus-momentum");
+    await row(page, { type: "CUSTOM", name: "cival.order.filled", thread: "agent:marcus-momentum" }).waitFor({ timeout: UPDATE_TIMEOUT_MS });
     await context.close();
   });
 

@@ -3,6 +3,7 @@ import type { LogEntry } from "../../live/log.ts";
 import type { RunRecord } from "../../live/threads.ts";
 import { categoryOf, clockTime, describe, eventName, shortType } from "./describe.ts";
 import { runLabel } from "./filters.ts";
+import { type LogRow, summaryLabel } from "./summarise.ts";
 
 /**
  * A stable hue per run, so interleaved runs tell apart by their gutter colour: the run's
@@ -18,9 +19,38 @@ export function runHue(key: string | null): number {
   return Math.round((h % 360) + (Number.isFinite(n) ? n * 137.508 : 0)) % 360;
 }
 
-/** The flat log, newest first: one row per event; runs delimited by a coloured gutter and their start and end rows. */
+/** A folded stretch of routine state updates: one line that opens into its events. */
+function SummaryRow(props: { row: Extract<LogRow, { kind: "summary" }>; open: boolean; onToggle: (key: string) => void }) {
+  const newest = () => props.row.entries[0];
+  const oldest = () => props.row.entries[props.row.entries.length - 1];
+  return (
+    <tr class="cat-state summary" data-testid="event-summary" data-thread={props.row.thread} data-runs={props.row.runs} data-open={props.open ? "true" : "false"}>
+      <td class="col-gutter" />
+      <td class="col-seq mono">{newest()?.seq}</td>
+      <td class="col-time mono">{clockTime(newest()?.at ?? 0)}</td>
+      <td class="col-thread mono">{props.row.thread}</td>
+      <td class="col-type">
+        <span class="type-tag state">summary</span>
+      </td>
+      <td class="detail">
+        <button type="button" class="link" aria-expanded={props.open} data-testid="event-summary-toggle" onClick={() => props.onToggle(props.row.key)}>
+          {props.open ? "▾" : "▸"} {summaryLabel(props.row)}
+        </button>
+        <span class="faint"> · since {clockTime(oldest()?.at ?? 0)}</span>
+      </td>
+      <td class="col-run" />
+    </tr>
+  );
+}
+
+/**
+ * The flat log, newest first: one row per event; runs delimited by a coloured gutter and their
+ * start and end rows; stretches of routine state updates folded into one line (see summarise.ts).
+ */
 export function EventLogTable(props: {
-  entries: readonly LogEntry[];
+  rows: readonly LogRow[];
+  expanded: ReadonlySet<string>;
+  onToggle: (key: string) => void;
   runOf: (key: string) => RunRecord | undefined;
   selected: number | null;
   onSelect: (entry: LogEntry) => void;
@@ -29,8 +59,9 @@ export function EventLogTable(props: {
   const heads = createMemo(() => {
     const seen = new Set<string>();
     const out = new Set<number>();
-    for (const e of props.entries) {
-      if (e.runKey && !seen.has(e.runKey)) {
+    for (const row of props.rows) {
+      const e = row.kind === "entry" ? row.entry : null;
+      if (e?.runKey && !seen.has(e.runKey)) {
         seen.add(e.runKey);
         out.add(e.id);
       }
@@ -52,8 +83,10 @@ export function EventLogTable(props: {
         </tr>
       </thead>
       <tbody>
-        <For each={props.entries}>
-          {(entry) => {
+        <For each={props.rows}>
+          {(row) => {
+            if (row.kind === "summary") return <SummaryRow row={row} open={props.expanded.has(row.key)} onToggle={props.onToggle} />;
+            const entry = row.entry;
             const run = () => (entry.runKey ? props.runOf(entry.runKey) : undefined);
             const label = () => runLabel(run());
             const type = entry.event.type;
@@ -69,6 +102,7 @@ export function EventLogTable(props: {
                   "run-error": type === "RUN_ERROR",
                   truncated: run()?.status === "truncated",
                   history: entry.id < 0,
+                  unfolded: row.inside !== undefined,
                 }}
                 tabIndex={0}
                 data-testid="event-row"

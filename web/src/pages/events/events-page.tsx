@@ -1,4 +1,4 @@
-import { createMemo, createSignal, For, Show, untrack } from "solid-js";
+import { createEffect, createMemo, createSignal, For, Show, untrack } from "solid-js";
 import type { ApiError } from "../../api.ts";
 import { asApiError } from "../../command.ts";
 import { ErrorNote } from "../../components.tsx";
@@ -24,12 +24,19 @@ import { EventLogTable } from "./event-log.tsx";
 import { entryFilter, groupByRun } from "./filters.ts";
 import { Inspector } from "./inspector.tsx";
 import { RunList } from "./run-list.tsx";
+import { expandRows, routineRuns, summariseGroups, summariseRoutine } from "./summarise.ts";
 
 /** Rows rendered at first; more on request, so a wide filter does not build thousands of rows at once. */
 const ROWS_PAGE = 500;
 /** History kept below the live log, at most. */
 const OLDER_CAPACITY = 2_000;
 const FIXED_TOPICS = ["desk", "treasury", "risk", "coordinator"];
+/**
+ * History loaded when the page opens. A fresh connection brings each thread's state, not what
+ * happened before it: without this, orders and fills placed a minute earlier are nowhere in
+ * the log, its search or its topics until the operator thinks to load older events.
+ */
+const BACKFILL_EVENTS = 1_000;
 
 interface Paused {
   readonly entries: readonly LogEntry[];
@@ -80,7 +87,19 @@ export function EventsPage() {
   });
   const filtered = createMemo(() => all().filter(entryFilter({ topic: topic(), thread: thread(), categories: categories(), text: text() }, parentOf)));
   const shown = createMemo(() => filtered().slice(0, rowLimit()));
-  const groups = createMemo(() => (view() === "runs" ? groupByRun(shown(), runOf) : []));
+  // Routine runs are judged on every entry kept, not only the filtered ones: a search must not make a fill's run look routine.
+  const routine = createMemo(() => routineRuns(all()));
+  const [expanded, setExpanded] = createSignal<ReadonlySet<string>>(new Set());
+  const rows = createMemo(() => expandRows(summariseRoutine(shown(), routine()), expanded()));
+  const groups = createMemo(() => (view() === "runs" ? summariseGroups(groupByRun(shown(), runOf), routine()) : []));
+  function toggleSummary(key: string) {
+    setExpanded((prev) => {
+      const next = new Set(prev);
+      if (next.has(key)) next.delete(key);
+      else next.add(key);
+      return next;
+    });
+  }
   const pending = () => {
     const p = paused();
     return p ? liveReceived() - p.received : 0;
@@ -116,7 +135,15 @@ export function EventsPage() {
     });
   }
 
-  async function loadOlder() {
+  // Once per visit, as soon as the feed is live: recent history below the live log.
+  let backfilled = false;
+  createEffect(() => {
+    if (backfilled || liveStatus().kind !== "live" || liveEntries().length === 0 || liveEntries().length >= LOG_CAPACITY) return;
+    backfilled = true;
+    untrack(() => void loadOlder(BACKFILL_EVENTS));
+  });
+
+  async function loadOlder(want?: number) {
     const current = olderShown();
     const seqs = [...base().map((e) => e.seq), ...(current?.envelopes.map((e) => e.seq) ?? [])];
     if (seqs.length === 0) return;
@@ -126,7 +153,7 @@ export function EventsPage() {
     setOlderError(null);
     try {
       const before = Math.min(...seqs);
-      const result = await loadOlderEvents(before, liveSubscribed().length > 0 ? liveSubscribed() : [topic()]);
+      const result = await loadOlderEvents(before, liveSubscribed().length > 0 ? liveSubscribed() : [topic()], want);
       const envelopes = [...result.events, ...(current?.envelopes ?? [])].slice(-OLDER_CAPACITY);
       const filed = fileOlder(envelopes);
       setOlder({
@@ -257,9 +284,9 @@ export function EventsPage() {
           >
             <Show
               when={view() === "runs"}
-              fallback={<EventLogTable entries={shown()} runOf={runOf} selected={selected()?.id ?? null} onSelect={setSelected} />}
+              fallback={<EventLogTable rows={rows()} expanded={expanded()} onToggle={toggleSummary} runOf={runOf} selected={selected()?.id ?? null} onSelect={setSelected} />}
             >
-              <RunList groups={groups()} selected={selected()?.id ?? null} onSelect={setSelected} />
+              <RunList rows={groups()} expanded={expanded()} onToggle={toggleSummary} selected={selected()?.id ?? null} onSelect={setSelected} />
             </Show>
           </Show>
           <div class="log-foot">

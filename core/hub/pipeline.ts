@@ -1,4 +1,4 @@
-import { type BaseEvent, EventType } from "./events.js";
+import { type BaseEvent, EventType } from "../events.js";
 
 /**
  * What the hub does to an event on its way to one subscriber: a chain of small steps, each of

@@ -1,4 +1,4 @@
-import { type BaseEvent, EventType, type Json, type JsonPatchOp, applyDelta } from "./events.js";
+import { type BaseEvent, EventType, type Json, type JsonPatchOp, applyDelta } from "../events.js";
 
 /**
  * A thread as the hub tracks it: its state at the end of its last run (`committed`), its state
