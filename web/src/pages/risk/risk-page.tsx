@@ -152,22 +152,22 @@ function HeaderStats(props: { report: RiskReport }) {
   const pnlPct = () => dailyPnlFraction(r());
   return (
     <div class="totals risk-totals" data-testid="risk-header">
-      <Stat label="Equity" testid="risk-equity" sub={<>peak <Amount value={r().peakEquity} /></>}>
-        <Amount value={r().equity} unit="USD" testid="risk-equity-value" />
+      <Stat label="Equity" testid="risk-equity" sub={<>peak <Amount value={r().peakEquity} asset="USD" /></>}>
+        <Amount value={r().equity} asset="USD" unit testid="risk-equity-value" />
       </Stat>
       <Stat label="Daily P&L" testid="risk-daily-pnl" tone={`${toneOf("max_daily_loss")} pnl-${signTone(r().dailyPnl) || "flat"}`} sub={formatPct(pnlPct(), 2)}>
-        <Amount value={r().dailyPnl} unit="USD" testid="risk-daily-pnl-value" />
+        <Amount value={r().dailyPnl} asset="USD" unit testid="risk-daily-pnl-value" />
       </Stat>
       <Stat label="Drawdown" testid="risk-drawdown" tone={toneOf("max_drawdown")} sub={<>limit {formatPct(Number(r().limits.desk.maxDrawdown), 1)}</>}>
         <span class="stat-figure" data-value={r().drawdown}>
           {formatPct(r().drawdown, 2)}
         </span>
       </Stat>
-      <Stat label="Gross exposure" testid="risk-gross" tone={toneOf("max_gross_exposure")} sub={<>limit <Amount value={r().limits.desk.maxGrossExposure} /></>}>
-        <Amount value={r().grossExposure} unit="USD" testid="risk-gross-value" />
+      <Stat label="Gross exposure" testid="risk-gross" tone={toneOf("max_gross_exposure")} sub={<>limit <Amount value={r().limits.desk.maxGrossExposure} asset="USD" /></>}>
+        <Amount value={r().grossExposure} asset="USD" unit testid="risk-gross-value" />
       </Stat>
       <Stat label="Net exposure" testid="risk-net" sub={r().concentration.largestAsset ? `largest ${r().concentration.largestAsset} ${formatPct(r().concentration.largestWeight, 1)}` : "no positions"}>
-        <Amount value={r().netExposure} unit="USD" testid="risk-net-value" />
+        <Amount value={r().netExposure} asset="USD" unit testid="risk-net-value" />
       </Stat>
       <Stat label="Leverage" testid="risk-leverage" sub={<>net {formatMultiple(r().leverage.net)}</>}>
         <span class="stat-figure" data-testid="risk-leverage-gross">

@@ -141,7 +141,7 @@ export function OrderTicket(props: {
             <Show when={side() === "sell" && props.available(props.spec.base)}>
               {(avail) => (
                 <button type="button" class="link" title="Sell all available" onClick={() => setQuantity(avail())}>
-                  avail <Amount value={avail()} />
+                  avail <Amount value={avail()} asset={props.spec.base} />
                 </button>
               )}
             </Show>
@@ -198,13 +198,13 @@ export function OrderTicket(props: {
           <dt>Notional ≈</dt>
           <dd>
             <Show when={estimate()} fallback="—">
-              {(e) => <Amount value={e().notional} unit={props.spec.quote} />}
+              {(e) => <Amount value={e().notional} asset={props.spec.quote} unit />}
             </Show>
           </dd>
           <dt>Reserves ≈</dt>
           <dd>
             <Show when={estimate()} fallback="—">
-              {(e) => <Amount value={e().reserve.amount} unit={e().reserve.asset} />}
+              {(e) => <Amount value={e().reserve.amount} asset={e().reserve.asset} unit />}
             </Show>
           </dd>
           <dt>Fees</dt>
