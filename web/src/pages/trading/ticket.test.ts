@@ -100,8 +100,9 @@ const resize: OrderCheck = {
   funds,
   passes: true,
 };
+// As the monitor answers a rejection: no quantity, no mark.
 const reject: OrderCheck = {
-  risk: { decision: "reject", rule: "max_orders_per_minute", mark: "60000", reason: "30 orders in the last minute" },
+  risk: { decision: "reject", rule: "max_orders_per_minute", reason: "30 orders in the last minute" },
   funds,
   passes: false,
 };
@@ -109,8 +110,12 @@ const short: OrderCheck = { ...approve, funds: { asset: "USD", needed: "63073.51
 const deskHalt: Halt = { scope: { kind: "desk" }, rule: "kill_switch", reason: "drill", by: "e2e-admin", atMs: 0, resumeAtMs: null };
 
 describe("asOrderCheck", () => {
-  test("when the reply has the check's shape then it is taken as is", () => {
-    expect(asOrderCheck(resize)).toEqual(resize);
+  test.each([
+    ["a resize", resize],
+    ["a rejection (no mark)", reject],
+    ["an approval with no mark", { ...approve, risk: { decision: "approve", quantity: "0.01", mark: null, reason: "within every limit" } }],
+  ])("when the reply is %s then it is taken as is", (_what, value) => {
+    expect(asOrderCheck(value)).toEqual(value);
   });
 
   test.each([

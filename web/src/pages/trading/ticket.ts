@@ -106,7 +106,8 @@ export const orderCheckSchema = z.object({
     decision: z.enum(["approve", "resize", "reject"]),
     quantity: z.string().optional(),
     rule: z.string().optional(),
-    mark: z.string(),
+    /** The price the monitor valued the order at; a rejection (or a monitor with no price) names none. */
+    mark: z.string().nullable().optional(),
     reason: z.string(),
   }),
   funds: z.object({ asset: z.string(), needed: z.string(), available: z.string(), enough: z.boolean() }),
