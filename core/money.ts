@@ -13,7 +13,10 @@ export const Decimal = DecimalBase.clone({
 });
 export type Decimal = InstanceType<typeof Decimal>;
 
-/** Assets the desk holds, with the number of decimals an amount of each may carry. */
+/**
+ * Assets the desk holds, with the precision kept at rest and in arithmetic (a division's share of
+ * a balance keeps 18 decimals). What an operator may send or see is the asset's scale below.
+ */
 export const ASSETS = {
   USD: { scale: 18 },
   BTC: { scale: 18 },
@@ -23,6 +26,30 @@ export const ASSETS = {
 export type Asset = keyof typeof ASSETS;
 
 export const MAX_SCALE = 18;
+
+/**
+ * Decimals an amount of each asset carries where it enters the desk (API bodies) and where the
+ * dashboard shows it: cents for USD, satoshis for BTC, 8 for ETH as exchanges quote it, lamports
+ * for SOL. A venue's lot may be coarser; order quantities are checked against it.
+ */
+export const ASSET_SCALES: Readonly<Record<string, number>> = { USD: 2, BTC: 8, ETH: 8, SOL: 9 };
+
+/**
+ * Scale of an asset the table does not know (a venue's new listing): 8, the precision most
+ * exchanges quote crypto amounts in, so nothing a venue reports is refused or hidden for lack of a row.
+ */
+export const DEFAULT_ASSET_SCALE = 8;
+
+/** The decimals an amount of `asset` carries in requests and on screen (see ASSET_SCALES). */
+export function assetScale(asset: string): number {
+  return Object.prototype.hasOwnProperty.call(ASSET_SCALES, asset) ? ASSET_SCALES[asset] ?? DEFAULT_ASSET_SCALE : DEFAULT_ASSET_SCALE;
+}
+
+/** True when the amount's significant decimals fit the asset's scale ("12.340" fits USD, "12.345" does not). */
+export function fitsAssetScale(value: string | Decimal, asset: string): boolean {
+  return dec(value).decimalPlaces() <= assetScale(asset);
+}
+
 export const ZERO = new Decimal(0);
 
 /** An amount string as it travels at rest and over the wire: plain decimal, no sign, no exponent. */

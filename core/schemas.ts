@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AMOUNT_PATTERN, ASSETS, Decimal, MAX_SCALE } from "./money.js";
+import { AMOUNT_PATTERN, ASSETS, Decimal, MAX_SCALE, assetScale, fitsAssetScale } from "./money.js";
 import { THREAD_PATTERN, TOPIC_PATTERN } from "./events.js";
 import { SLUG_PATTERN, WALLET_ID_PATTERN } from "./wallets.js";
 
@@ -29,6 +29,34 @@ export const amountSchema = z
     if (new Decimal(value).lte(0)) ctx.addIssue({ code: "custom", message: "amount must be greater than zero" });
   });
 
+/**
+ * Why an amount is finer than its asset's scale ("amount 12.345 has 3 decimals; …"), or null when
+ * it fits, or is no plain amount at all (amountSchema says why).
+ */
+export function assetScaleProblem(amount: string, asset: string): string | null {
+  if (!AMOUNT_PATTERN.test(amount) || fitsAssetScale(amount, asset)) return null;
+  const scale = assetScale(asset);
+  const step = scale === 0 ? "1" : `0.${"0".repeat(scale - 1)}1`;
+  return `amount ${amount} has ${new Decimal(amount).decimalPlaces()} decimals; ${asset} amounts carry at most ${scale} (steps of ${step})`;
+}
+
+/**
+ * Refuses an amount finer than its asset's scale (12.345 USD): the ledger would hold it, but no
+ * operator could see or move the sub-cent part. Checked on the body, where the asset is known.
+ */
+function checkAssetScale(body: { readonly amount?: string | undefined; readonly asset: string }, ctx: z.RefinementCtx): void {
+  const problem = body.amount === undefined ? null : assetScaleProblem(body.amount, body.asset);
+  if (problem) ctx.addIssue({ code: "custom", path: ["amount"], message: problem });
+}
+
+/** An amount of `asset`: amountSchema, and no finer than the asset's scale. */
+export function assetAmountSchema(asset: string) {
+  return amountSchema.superRefine((value, ctx) => {
+    const problem = assetScaleProblem(value, asset);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+}
+
 export const walletIdSchema = z
   .string()
   .regex(WALLET_ID_PATTERN, "a wallet id is \"treasury\", \"farm:<slug>\" or \"agent:<slug>\"");
@@ -45,7 +73,7 @@ export const allocationBodySchema = z.strictObject({
   amount: amountSchema,
   asset: cashAssetSchema.default("USD"),
   memo: z.string().max(200).optional(),
-});
+}).superRefine(checkAssetScale);
 export type AllocationBody = z.infer<typeof allocationBodySchema>;
 
 export const collectionBodySchema = z.strictObject({
@@ -56,7 +84,7 @@ export const collectionBodySchema = z.strictObject({
   amount: amountSchema.optional(),
   asset: cashAssetSchema.default("USD"),
   memo: z.string().max(200).optional(),
-});
+}).superRefine(checkAssetScale);
 export type CollectionBody = z.infer<typeof collectionBodySchema>;
 
 export const rebalanceBodySchema = z.strictObject({

@@ -35,6 +35,7 @@ const BAD_MOVES: ReadonlyArray<[string, unknown]> = [
   ["a zero amount", { to: "farm:momentum", amount: "0" }],
   ["zero with decimals", { to: "farm:momentum", amount: "0.000" }],
   ["19 decimals", { to: "farm:momentum", amount: "1.0000000000000000001" }],
+  ["finer than a cent", { to: "farm:momentum", amount: "12.345" }],
   ["an exponent", { to: "farm:momentum", amount: "1e3" }],
   ["words", { to: "farm:momentum", amount: "ten" }],
   ["NaN", { to: "farm:momentum", amount: "NaN" }],
@@ -92,6 +93,15 @@ describe("malformed input", () => {
     const res = await api(method, path, method === "GET" ? {} : { body: { name: "x" } });
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
+  });
+
+  it.each(["/api/wallets/allocations", "/api/wallets/collections"])("when %s is asked to move 12.345 USD then it is a 400 naming the field and the scale", async (path) => {
+    const body = path.endsWith("allocations") ? { to: "farm:momentum", amount: "12.345" } : { from: "agent:marcus-momentum", amount: "12.345" };
+    const res = await api("POST", path, { body });
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body.error.code).toBe("invalid_request");
+    expect(res.body.error.message).toMatch(/amount: amount 12\.345 has 3 decimals; USD amounts carry at most 2/);
+    expect(res.body.error.details.issues).toEqual([{ path: "amount", message: expect.stringMatching(/at most 2 \(steps of 0\.01\)/) }]);
   });
 
   it("when the Idempotency-Key is malformed then it is a 400", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Decimal, addBalances, dec, fitsScale, isAsset, str, toScale } from "../../core/money.js";
+import { DEFAULT_ASSET_SCALE, Decimal, addBalances, assetScale, dec, fitsAssetScale, fitsScale, isAsset, str, toScale } from "../../core/money.js";
 
 describe("dec and str", () => {
   it.each([
@@ -114,5 +114,46 @@ describe("addBalances", () => {
     for (let i = 1; i <= 1000; i++) total = addBalances(total, { USD: `0.${String(i).padStart(18, "0")}` });
     // 1 + 2 + ... + 1000 = 500500 units of 1e-18.
     expect(total).toEqual({ USD: "0.0000000000005005" });
+  });
+});
+
+describe("assetScale", () => {
+  it.each([
+    ["USD", 2],
+    ["BTC", 8],
+    ["ETH", 8],
+    ["SOL", 9],
+    ["DOGE", DEFAULT_ASSET_SCALE],
+    ["usd", DEFAULT_ASSET_SCALE],
+    ["toString", DEFAULT_ASSET_SCALE],
+    ["", DEFAULT_ASSET_SCALE],
+  ])("when the asset is %j then its scale is %i", (asset, expected) => {
+    expect(assetScale(asset)).toBe(expected);
+  });
+
+  it("when an asset is unknown then the default is 8, the common crypto precision", () => {
+    expect(DEFAULT_ASSET_SCALE).toBe(8);
+  });
+});
+
+describe("fitsAssetScale", () => {
+  it.each([
+    ["12.34", "USD", true],
+    ["12.340", "USD", true],
+    ["12.345", "USD", false],
+    ["0.01", "USD", true],
+    ["0.001", "USD", false],
+    ["1000000", "USD", true],
+    ["0.00000001", "BTC", true],
+    ["0.000000001", "BTC", false],
+    ["0.12345678", "ETH", true],
+    ["0.123456789", "ETH", false],
+    ["0.000000001", "SOL", true],
+    ["0.0000000001", "SOL", false],
+    ["0.00000001", "DOGE", true],
+    ["0.000000001", "DOGE", false],
+  ])("when the amount is %s %s then fitsAssetScale is %s", (amount, asset, expected) => {
+    expect(fitsAssetScale(amount, asset)).toBe(expected);
+    expect(fitsAssetScale(dec(amount), asset)).toBe(expected);
   });
 });

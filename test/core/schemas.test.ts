@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import {
   allocationBodySchema,
   amountSchema,
+  assetAmountSchema,
+  assetScaleProblem,
   collectionBodySchema,
   idempotencyKeySchema,
   rebalanceBodySchema,
@@ -108,6 +110,61 @@ describe("allocationBodySchema", () => {
   it("when the body has an unknown key then the issue names it", () => {
     const result = allocationBodySchema.safeParse({ to: "farm:a", amount: "1", note: "x" });
     expect(result.error?.issues[0]).toMatchObject({ code: "unrecognized_keys", keys: ["note"] });
+  });
+});
+
+describe("amounts at their asset's scale", () => {
+  it.each([
+    ["12.34", true],
+    ["12.340", true],
+    ["0.01", true],
+    ["1000", true],
+    ["12.345", false],
+    ["0.001", false],
+    ["1.000000000000000001", false],
+  ])("when %s USD is allocated then success is %s", (amount, ok) => {
+    expect(allocationBodySchema.safeParse({ to: "farm:a", amount }).success).toBe(ok);
+  });
+
+  it("when 12.345 USD is allocated then the one issue names the amount field and the scale", () => {
+    const result = allocationBodySchema.safeParse({ to: "farm:a", amount: "12.345" });
+    expect(result.error?.issues).toEqual([
+      expect.objectContaining({ path: ["amount"], message: "amount 12.345 has 3 decimals; USD amounts carry at most 2 (steps of 0.01)" }),
+    ]);
+  });
+
+  it.each([
+    ["12.345", false],
+    ["12.34", true],
+  ])("when %s USD is collected then success is %s", (amount, ok) => {
+    expect(collectionBodySchema.safeParse({ from: "agent:a1", amount }).success).toBe(ok);
+  });
+
+  it("when a collection names no amount then the scale has nothing to check", () => {
+    expect(collectionBodySchema.safeParse({ from: "agent:a1" }).success).toBe(true);
+  });
+
+  it.each([
+    ["ten", "USD"],
+    ["1.0000000000000000001", "USD"],
+    ["-1.234", "USD"],
+  ])("when %j is no plain amount then the scale check stays quiet (amountSchema says why)", (amount, asset) => {
+    expect(assetScaleProblem(amount, asset)).toBeNull();
+  });
+
+  it.each([
+    ["0.00000001", "BTC", null],
+    ["0.000000001", "BTC", "amount 0.000000001 has 9 decimals; BTC amounts carry at most 8 (steps of 0.00000001)"],
+    ["0.000000001", "SOL", null],
+    ["0.0000000001", "SOL", "amount 0.0000000001 has 10 decimals; SOL amounts carry at most 9 (steps of 0.000000001)"],
+    ["1.5", "USD", null],
+  ])("when %s %s is checked then the problem is %j", (amount, asset, problem) => {
+    expect(assetScaleProblem(amount, asset)).toBe(problem);
+    expect(assetAmountSchema(asset).safeParse(amount).success).toBe(problem === null);
+  });
+
+  it("when an asset amount is not a plain decimal then amountSchema's message comes first", () => {
+    expect(assetAmountSchema("USD").safeParse("1e3").error?.issues[0]?.message).toMatch(/plain positive decimal/);
   });
 });
 

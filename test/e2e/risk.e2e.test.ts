@@ -56,7 +56,7 @@ describe("risk page", () => {
     await api("POST", "/api/risk/resume", { scope: "desk", reason: "e2e: cleanup" }).catch(() => undefined);
   });
 
-  test("when an admin opens Risk then VaR, correlations and the positions show; a stress run shows its loss; halting the desk shows the banner and resuming clears it", async () => {
+  test("when an admin opens Risk then VaR, correlations and the positions show; a stress run shows its loss; halting the desk shows the banner on every page and closes the ticket, and resuming clears both", async () => {
     const { context, page } = await onRisk(tokens.admin);
 
     // Every method × horizon × confidence has a VaR and an ES.
@@ -126,12 +126,38 @@ describe("risk page", () => {
       style: '[data-testid="risk-updated"], [data-clock], [data-testid="kill-result"] { visibility: hidden; }',
     });
 
+    // Every page says so, and the ticket is closed with the reason.
+    await page.getByTestId("nav-wallets").click();
+    await page.getByTestId("wallet-row-treasury").waitFor();
+    await deskBanner(page).waitFor({ timeout: UPDATE_TIMEOUT_MS });
+    await expect(deskBanner(page).getByTestId("halt-reason-text").textContent()).resolves.toContain(REASON);
+    await expect(deskBanner(page).textContent()).resolves.toMatch(/Kill switch · by e2e-admin/);
+    await page.getByTestId("nav-trading").click();
+    await page.getByTestId("trading-page").waitFor();
+    await deskBanner(page).waitFor({ timeout: UPDATE_TIMEOUT_MS });
+    const halted = page.getByTestId("ticket-halted");
+    await halted.waitFor({ timeout: UPDATE_TIMEOUT_MS });
+    await expect(halted.textContent()).resolves.toMatch(/^desk halted by e2e-admin \(Kill switch\): “e2e: kill switch drill”; all order entry is stopped/);
+    await expect(page.getByTestId("ticket-submit").isDisabled()).resolves.toBe(true);
+    await page.getByTestId("nav-risk").click();
+    await page.getByTestId("risk-page").waitFor();
+
     // Resume: the banner goes, and stays gone.
     await page.getByTestId("halt-reason").fill("e2e: drill over");
     await page.getByTestId("resume-submit").click();
     await deskBanner(page).waitFor({ state: "detached", timeout: UPDATE_TIMEOUT_MS });
     await expect(page.getByTestId("kill-error").count()).resolves.toBe(0);
     await page.waitForTimeout(1_000);
+    await expect(deskBanner(page).count()).resolves.toBe(0);
+    // And on the other pages: no banner, the ticket open again.
+    await page.getByTestId("nav-trading").click();
+    await page.getByTestId("trading-page").waitFor();
+    await page.getByTestId("ticket-submit").waitFor({ timeout: UPDATE_TIMEOUT_MS });
+    await expect(page.getByTestId("ticket-halted").count()).resolves.toBe(0);
+    await expect(page.getByTestId("ticket-submit").isEnabled()).resolves.toBe(true);
+    await expect(deskBanner(page).count()).resolves.toBe(0);
+    await page.getByTestId("nav-wallets").click();
+    await page.getByTestId("wallet-row-treasury").waitFor();
     await expect(deskBanner(page).count()).resolves.toBe(0);
     await context.close();
   });

@@ -105,10 +105,16 @@ describe("trading page", () => {
     await context.close();
   });
 
-  test("when an order is larger than the risk limits allow then it is placed resized, and the ticket says why", async () => {
+  // Needs POST /api/orders/check (the agent branch): the ticket asks the desk's dry run as the form changes.
+  test("when an order is larger than the risk limits allow then the ticket says before submitting that it will be resized and why; placed, it is resized", async () => {
     const { context, page } = await onTrading(tokens.trader);
     await page.getByTestId("ticket-type-market").click();
     await page.getByTestId("ticket-quantity").fill("1000");
+    const check = page.getByTestId("ticket-check");
+    await expect.poll(() => check.getAttribute("data-decision").catch(() => null), { timeout: UPDATE_TIMEOUT_MS }).toBe("resize");
+    await expect(page.getByTestId("ticket-check-risk").textContent()).resolves.toMatch(/will be resized to \d+(\.\d+)?: .*max order notional/);
+    await expect(check.getAttribute("data-passes")).resolves.toBe("true");
+    await expect(page.getByTestId("ticket-submit").isEnabled()).resolves.toBe(true);
     await page.getByTestId("ticket-submit").click();
     const note = page.getByTestId("ticket-risk-note");
     await note.waitFor({ timeout: UPDATE_TIMEOUT_MS });
@@ -117,16 +123,30 @@ describe("trading page", () => {
     await context.close();
   });
 
-  test("when the risk monitor refuses an order then the API's refusal is shown inline", async () => {
+  // Needs POST /api/orders/check (the agent branch).
+  test("when nothing of an order would pass then the ticket says why and submit is disabled before anything is sent", async () => {
     const { context, page } = await onTrading(tokens.trader);
+    const placed = { count: 0 };
+    page.on("request", (r) => {
+      if (r.method() === "POST" && new URL(r.url()).pathname === "/api/orders") placed.count += 1;
+    });
     await page.getByTestId("ticket-type-limit").click();
     // At this price not even one lot fits under the max order notional: nothing can be placed.
     await page.getByTestId("ticket-price").fill("10000000000");
     await page.getByTestId("ticket-quantity").fill("0.001");
-    await page.getByTestId("ticket-submit").click();
-    const error = page.getByTestId("ticket-error");
-    await error.waitFor({ timeout: UPDATE_TIMEOUT_MS });
-    await expect(error.textContent()).resolves.toMatch(/^risk_rejected/);
+    const blocked = page.getByTestId("ticket-blocked");
+    await blocked.waitFor({ timeout: UPDATE_TIMEOUT_MS });
+    await expect(blocked.textContent()).resolves.toMatch(/^nothing would pass: risk rejects it/);
+    await expect(page.getByTestId("ticket-check").getAttribute("data-decision")).resolves.toBe("reject");
+    await expect(page.getByTestId("ticket-check-risk").textContent()).resolves.toMatch(/will be rejected: /);
+    await expect(page.getByTestId("ticket-submit").isDisabled()).resolves.toBe(true);
+    // A sensible quantity at a sensible price opens it again.
+    await page.getByTestId("ticket-type-market").click();
+    await page.getByTestId("ticket-quantity").fill("0.001");
+    await blocked.waitFor({ state: "detached", timeout: UPDATE_TIMEOUT_MS });
+    await expect.poll(() => page.getByTestId("ticket-check").getAttribute("data-decision").catch(() => null), { timeout: UPDATE_TIMEOUT_MS }).toBe("approve");
+    await expect(page.getByTestId("ticket-submit").isEnabled()).resolves.toBe(true);
+    expect(placed.count).toBe(0);
     await expect(page.getByTestId("ticket-result").count()).resolves.toBe(0);
     await context.close();
   });

@@ -4,7 +4,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
 import { baseUrl, signIn, tokens, useBrowser } from "./browser.ts";
 import { dec, str } from "../../core/money.ts";
-import { formatAmount } from "../../web/src/format.ts";
+import { formatMoney } from "../../web/src/format.ts";
 
 const SCREENSHOT = fileURLToPath(new URL("../../docs/wallets.png", import.meta.url));
 const UPDATE_TIMEOUT_MS = 15_000;
@@ -48,8 +48,8 @@ describe("wallets page", () => {
     const farmAfter = plus(farmBefore, "1000");
     await expect.poll(() => amountOf(page, "balance-treasury"), { timeout: UPDATE_TIMEOUT_MS }).toSatisfy((v: string) => same(v, treasuryAfter));
     await expect.poll(() => amountOf(page, "balance-farm:momentum"), { timeout: UPDATE_TIMEOUT_MS }).toSatisfy((v: string) => same(v, farmAfter));
-    await expect(page.getByTestId("balance-treasury").textContent()).resolves.toBe(formatAmount(treasuryAfter));
-    await expect(page.getByTestId("balance-farm:momentum").textContent()).resolves.toBe(formatAmount(farmAfter));
+    await expect(page.getByTestId("balance-treasury").textContent()).resolves.toBe(formatMoney(treasuryAfter, "USD"));
+    await expect(page.getByTestId("balance-farm:momentum").textContent()).resolves.toBe(formatMoney(farmAfter, "USD"));
     // Money moved inside the desk: the desk's total is what it was.
     expect(same(await amountOf(page, "total-balance"), totalBefore)).toBe(true);
 
@@ -69,6 +69,25 @@ describe("wallets page", () => {
     await page.getByTestId("allocate-submit").click();
     await expect(page.getByTestId("allocate-field-error").textContent()).resolves.toMatch(/amount/);
     await expect(page.getByTestId("allocate-result").count()).resolves.toBe(0);
+    await page.getByTestId("wallets-refresh").click();
+    await expect.poll(() => amountOf(page, "balance-treasury")).toBe(treasuryBefore);
+    await context.close();
+  });
+
+  test("when the amount is finer than a cent then the form names the scale and sends nothing", async () => {
+    const { context, page } = await signedIn(tokens.admin);
+    const treasuryBefore = await amountOf(page, "balance-treasury");
+    await page.getByTestId("allocate-from").selectOption("treasury");
+    await page.getByTestId("allocate-to").selectOption("farm:pairs");
+    await page.getByTestId("allocate-amount").fill("12.345");
+    const sent = { count: 0 };
+    page.on("request", (r) => {
+      if (r.url().endsWith("/api/wallets/allocations")) sent.count += 1;
+    });
+    await page.getByTestId("allocate-submit").click();
+    await expect(page.getByTestId("allocate-field-error").textContent()).resolves.toBe("amount 12.345 has 3 decimals; USD amounts carry at most 2 (steps of 0.01)");
+    await expect(page.getByTestId("allocate-result").count()).resolves.toBe(0);
+    expect(sent.count).toBe(0);
     await page.getByTestId("wallets-refresh").click();
     await expect.poll(() => amountOf(page, "balance-treasury")).toBe(treasuryBefore);
     await context.close();

@@ -155,6 +155,8 @@ export function createClient(options: ClientOptions) {
     arbitrage: () => send<ArbitrageReply>("GET", "/api/arbitrage"),
     placeOrder: (body: Input<typeof placeOrderBodySchema>, opts?: SendOptions) =>
       send<{ order: AgentOrder; risk?: { decision: "approve" | "resize" | "reject"; quantity?: string; rule?: string; reason: string } }>("POST", "/api/orders", body, opts),
+    /** The same checks as placing, nothing placed: the monitor's dry run and the funds (parse with the ticket's asOrderCheck). */
+    checkOrder: (body: Input<typeof placeOrderBodySchema>) => send<unknown>("POST", "/api/orders/check", body),
     orders: (agent: string, limit = 100) => send<{ orders: AgentOrder[] }>("GET", `/api/orders?${agentQuery(agent, limit)}`),
     fills: (agent: string, limit = 100) => send<{ fills: OrderFill[] }>("GET", `/api/orders/fills?${agentQuery(agent, limit)}`),
     cancelOrder: (agent: string, clientOrderId: string, opts?: SendOptions) =>

@@ -3,6 +3,7 @@ import type { ApiError } from "./api.ts";
 import { me, restoreSession, signOut, token } from "./auth.ts";
 import { asApiError } from "./command.ts";
 import { ErrorNote } from "./components.tsx";
+import { RiskFeedProvider, ShellHaltBanners } from "./halts/banners.tsx";
 import { LiveStatusPill } from "./live/live-status.tsx";
 import { ComingSoon } from "./pages/coming-soon.tsx";
 import { EventsPage } from "./pages/events/events-page.tsx";
@@ -107,62 +108,68 @@ export function App() {
 
 function Shell(props: { sub: string; role: "viewer" | "trader" | "admin" }) {
   return (
-    <div class="shell">
-      <header class="topbar">
-        <div class="brand">
-          <span class="brand-mark">◆</span> CIVAL <span class="brand-sub">desk</span>
-        </div>
-        <nav class="nav">
-          <For each={NAV}>
-            {(item) => (
-              <a
-                href={item.path}
-                onClick={linkClick}
-                classList={{ active: path() === item.path, soon: !item.ready }}
-                data-testid={`nav-${item.label.toLowerCase()}`}
-              >
-                {item.label}
-              </a>
-            )}
-          </For>
-        </nav>
-        <div class="user">
-          <LiveStatusPill />
-          <span class="user-sub" data-testid="user-sub">
-            {props.sub}
-          </span>
-          <span class={`role-badge ${props.role}`} data-testid="user-role">
-            {props.role}
-          </span>
-          <button
-            type="button"
-            class="small ghost"
-            data-testid="sign-out"
-            onClick={() => {
-              signOut();
-              navigate("/sign-in");
-            }}
-          >
-            Sign out
-          </button>
-        </div>
-      </header>
-      <main class="main">
-        <Switch fallback={<ComingSoon title="Not found">{`Nothing lives at ${path()}.`}</ComingSoon>}>
-          <Match when={path() === "/wallets" || path() === "/" || path() === "/sign-in"}>
-            <WalletsPage role={props.role} />
-          </Match>
-          <Match when={path() === "/events"}>
-            <EventsPage />
-          </Match>
-          <Match when={path() === "/trading"}>
-            <TradingRoute role={props.role} />
-          </Match>
-          <Match when={path() === "/risk"}>
-            <RiskRoute role={props.role} />
-          </Match>
-        </Switch>
-      </main>
-    </div>
+    <RiskFeedProvider>
+      <div class="shell">
+        <header class="topbar">
+          <div class="brand">
+            <span class="brand-mark">◆</span> CIVAL <span class="brand-sub">desk</span>
+          </div>
+          <nav class="nav">
+            <For each={NAV}>
+              {(item) => (
+                <a
+                  href={item.path}
+                  onClick={linkClick}
+                  classList={{ active: path() === item.path, soon: !item.ready }}
+                  data-testid={`nav-${item.label.toLowerCase()}`}
+                >
+                  {item.label}
+                </a>
+              )}
+            </For>
+          </nav>
+          <div class="user">
+            <LiveStatusPill />
+            <span class="user-sub" data-testid="user-sub">
+              {props.sub}
+            </span>
+            <span class={`role-badge ${props.role}`} data-testid="user-role">
+              {props.role}
+            </span>
+            <button
+              type="button"
+              class="small ghost"
+              data-testid="sign-out"
+              onClick={() => {
+                signOut();
+                navigate("/sign-in");
+              }}
+            >
+              Sign out
+            </button>
+          </div>
+        </header>
+        <main class="main">
+          {/* Any halt in force, on every page; Risk shows its own, with the resume buttons. */}
+          <Show when={path() !== "/risk"}>
+            <ShellHaltBanners />
+          </Show>
+          <Switch fallback={<ComingSoon title="Not found">{`Nothing lives at ${path()}.`}</ComingSoon>}>
+            <Match when={path() === "/wallets" || path() === "/" || path() === "/sign-in"}>
+              <WalletsPage role={props.role} />
+            </Match>
+            <Match when={path() === "/events"}>
+              <EventsPage />
+            </Match>
+            <Match when={path() === "/trading"}>
+              <TradingRoute role={props.role} />
+            </Match>
+            <Match when={path() === "/risk"}>
+              <RiskRoute role={props.role} />
+            </Match>
+          </Switch>
+        </main>
+      </div>
+    </RiskFeedProvider>
   );
 }

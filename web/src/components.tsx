@@ -1,24 +1,47 @@
 import { Show, type JSX } from "solid-js";
 import type { ApiError } from "./api.ts";
-import { amountParts } from "./format.ts";
+import { type AmountParts, amountParts, moneyParts } from "./format.ts";
 
-/** A money amount, exact, in tabular monospace; the raw string rides along in data-amount. */
-export function Amount(props: { value: string | undefined; testid?: string; muted?: boolean; unit?: string }) {
-  const parts = () => amountParts(props.value ?? "0");
+/**
+ * A money amount of `asset` at its scale (format.ts's moneyParts), in tabular monospace; the raw
+ * string rides along in data-amount and the title. `unit` shows the asset after the figure.
+ */
+export function Amount(props: { value: string | undefined; asset: string; testid?: string; muted?: boolean; unit?: boolean }) {
+  return (
+    <Figure
+      value={props.value}
+      parts={moneyParts(props.value ?? "0", props.asset)}
+      asset={props.asset}
+      testid={props.testid}
+      muted={props.muted}
+      unit={props.unit ? props.asset : undefined}
+    />
+  );
+}
+
+/** A price (or a size) in tabular monospace, exact: prices keep every digit of their tick, whatever the quote's scale. */
+export function Price(props: { value: string | undefined; testid?: string; muted?: boolean }) {
+  return <Figure value={props.value} parts={amountParts(props.value ?? "0")} testid={props.testid} muted={props.muted} />;
+}
+
+function Figure(props: { value: string | undefined; parts: AmountParts | null; asset?: string; testid?: string; muted?: boolean; unit?: string }) {
   return (
     <span
       class="amount"
       classList={{ muted: props.muted === true }}
       data-testid={props.testid}
       data-amount={props.value ?? "0"}
-      title={props.value ? `${props.value}${props.unit ? ` ${props.unit}` : ""}` : undefined}
+      data-asset={props.asset}
+      title={props.value ? `${props.value}${props.asset ? ` ${props.asset}` : ""}` : undefined}
     >
-      <Show when={parts()} fallback={props.value}>
+      <Show when={props.parts} fallback={props.value}>
         {(p) => (
           <>
             {p().sign}
             {p().whole}
-            <span class="cents">.{p().cents}</span>
+            <Show when={p().cents || p().rest}>
+              <span class="cents">.{p().cents}</span>
+            </Show>
             <Show when={p().rest}>
               <span class="rest">{p().rest}</span>
             </Show>

@@ -1,6 +1,8 @@
+import { assetScale } from "../../core/money.ts";
+
 /**
- * Amount formatting on the decimal string itself: money never passes through a JS number,
- * so what the dashboard shows is exactly what the ledger holds.
+ * Amount formatting on the decimal string itself: money never passes through a JS number, so
+ * what the dashboard shows is what the ledger holds, cut to the asset's scale and never rounded up.
  */
 
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
@@ -30,7 +32,28 @@ export function amountParts(value: string, minDecimals = 2): AmountParts | null 
   };
 }
 
-/** "1234567.5" → "1,234,567.50"; exact, every significant decimal kept. */
+/**
+ * Money as the dashboard shows it, split for display: cut (toward zero) to its asset's scale, so a
+ * shown balance is never more than the ledger holds and can be typed back into a form; at least
+ * two decimals where the scale has them. The one rule every page's amounts go through.
+ */
+export function moneyParts(value: string, asset: string): AmountParts | null {
+  const m = DECIMAL.exec(value.trim());
+  if (!m) return null;
+  const scale = assetScale(asset);
+  const fraction = (m[3] ?? "").slice(0, scale);
+  return amountParts(`${m[1] ?? ""}${m[2] ?? "0"}${fraction ? `.${fraction}` : ""}`, Math.min(2, scale));
+}
+
+/** "12.345" USD → "12.34", "0.123456789" BTC → "0.12345678": money at its asset's scale (see moneyParts). */
+export function formatMoney(value: string, asset: string): string {
+  const p = moneyParts(value, asset);
+  if (!p) return value;
+  const fraction = p.cents + p.rest;
+  return `${p.sign}${p.whole}${fraction ? `.${fraction}` : ""}`;
+}
+
+/** "1234567.5" → "1,234,567.50"; exact, every significant decimal kept (prices and sizes, shown to their tick or lot). */
 export function formatAmount(value: string, minDecimals = 2): string {
   const p = amountParts(value, minDecimals);
   if (!p) return value;

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { amountSchema } from "../../core/schemas.ts";
+import { assetAmountSchema } from "../../core/schemas.ts";
 
 /** What the operator typed, as the API wants it: thousands separators and spaces removed. */
 export function normalizeAmount(input: string): string {
@@ -11,9 +11,9 @@ export function issue(result: z.ZodSafeParseResult<unknown>): string | null {
   return result.success ? null : (result.error.issues[0]?.message ?? "invalid value");
 }
 
-/** Checks an amount with the same schema the API uses. */
-export function amountError(input: string): string | null {
+/** Checks an amount of `asset` with the same schemas the API uses: a plain positive decimal, within the asset's scale. */
+export function amountError(input: string, asset: string): string | null {
   const value = normalizeAmount(input);
   if (value === "") return "amount is required";
-  return issue(amountSchema.safeParse(value));
+  return issue(assetAmountSchema(asset).safeParse(value));
 }

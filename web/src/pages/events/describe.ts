@@ -1,5 +1,5 @@
 import { type BaseEvent, EventType } from "@ag-ui/core";
-import { formatAmount } from "../../format.ts";
+import { formatAmount, formatMoney } from "../../format.ts";
 
 /** Families of AG-UI event types, for colour and for the type filter. */
 export type Category = "run" | "step" | "tool" | "state" | "custom" | "text" | "reasoning" | "other";
@@ -85,7 +85,7 @@ function transferText(value: unknown): string | null {
   const { from, to, amount, asset } = value;
   if (typeof amount !== "string") return null;
   const route = typeof from === "string" && typeof to === "string" ? `${from} → ${to} ` : "";
-  return `${route}${formatAmount(amount)} ${typeof asset === "string" ? asset : ""}`.trim();
+  return `${route}${typeof asset === "string" ? `${formatMoney(amount, asset)} ${asset}` : formatAmount(amount)}`.trim();
 }
 
 function parseJson(text: unknown): unknown {
@@ -126,7 +126,7 @@ export function describe(event: BaseEvent): string {
     case EventType.STATE_SNAPSHOT: {
       const s = e.snapshot;
       if (isRecord(s) && isRecord(s.balances) && typeof s.balances.USD === "string") {
-        return `${str(s.name ?? s.id)} · balance ${formatAmount(s.balances.USD)} USD`;
+        return `${str(s.name ?? s.id)} · balance ${formatMoney(s.balances.USD, "USD")} USD`;
       }
       return isRecord(s) ? `{ ${Object.keys(s).slice(0, 6).join(", ")}${Object.keys(s).length > 6 ? ", …" : ""} }` : compactJson(s);
     }

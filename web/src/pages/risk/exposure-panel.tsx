@@ -38,7 +38,7 @@ function Bars(props: { bars: readonly ExposureBar[]; testid: string; empty: stri
                 <span class="bar-fill" style={{ width: `${(bar().share * 100).toFixed(1)}%` }} />
               </span>
               <span class="bar-value">
-                <Amount value={bar().notional} />
+                <Amount value={bar().notional} asset="USD" />
               </span>
             </div>
           )}

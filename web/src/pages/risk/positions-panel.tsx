@@ -1,6 +1,6 @@
 import { Index, Show } from "solid-js";
 import type { Halt } from "../../../../core/risk/types.ts";
-import { Amount, Panel } from "../../components.tsx";
+import { Amount, Panel, Price } from "../../components.tsx";
 import { formatAmount } from "../../format.ts";
 import type { PositionRow } from "./model.ts";
 import { formatDays, formatMultiple, formatPct } from "./risk-format.ts";
@@ -51,20 +51,20 @@ export function RiskPositionsPanel(props: { rows: readonly PositionRow[]; halts:
                       </td>
                       <td class="num">
                         <Show when={p().entryPrice} fallback={<span class="faint">—</span>}>
-                          {(e) => <Amount value={e()} />}
+                          {(e) => <Price value={e()} />}
                         </Show>
                       </td>
                       <td class="num">
-                        <Amount value={p().price} />
+                        <Price value={p().price} />
                       </td>
                       <td class="num">
-                        <Amount value={p().notional} />
+                        <Amount value={p().notional} asset="USD" />
                       </td>
                       <td class="num" data-testid={`risk-stop-${row().key}`}>
                         <Show when={p().stop} fallback={<span class="run-tag bad">no stop</span>}>
                           {(s) => (
                             <>
-                              <Amount value={s().price} />
+                              <Price value={s().price} />
                               <span class="stop-source faint" title={s().source === "default" ? "the desk's default stop distance" : "the strategy's own stop"}>
                                 {" "}
                                 {s().source === "default" ? "dflt" : "strat"}

@@ -1,5 +1,5 @@
 import type { AlertLevel, RiskRule, RiskScope, VarMethod } from "../../../../core/risk/types.ts";
-import { clockTime, formatAmount } from "../../format.ts";
+import { clockTime, formatMoney } from "../../format.ts";
 
 /**
  * Formatting for the Risk page: fractions as percentages, multiples, limit values in the unit of
@@ -104,7 +104,7 @@ export function ruleUnit(rule: RiskRule | string): LimitUnit {
 /** A gauge's value or limit in its rule's unit: "12,345.00", "12.5%", "42", "1.50×". */
 export function formatLimitValue(rule: RiskRule | string, value: string): string {
   const unit = ruleUnit(rule);
-  if (unit === "usd") return formatAmount(value, 2);
+  if (unit === "usd") return formatMoney(value, "USD");
   const n = Number(value);
   if (!Number.isFinite(n)) return value;
   if (unit === "fraction") return formatPct(n, 1);

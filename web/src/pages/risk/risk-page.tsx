@@ -1,4 +1,4 @@
-import { createMemo, createSignal, For, type JSX, Show } from "solid-js";
+import { createMemo, createSignal, type JSX, Show } from "solid-js";
 import type { Halt, RiskReport, StressResult } from "../../../../core/risk/types.ts";
 import { Amount, ErrorNote } from "../../components.tsx";
 import { clockTime } from "../../format.ts";
@@ -10,10 +10,11 @@ import { gaugeTone } from "./gauges.ts";
 import { HeatmapPanel } from "./heatmap-panel.tsx";
 import { KillSwitch, REASON_INPUT_ID } from "./kill-switch.tsx";
 import { LimitsPanel } from "./limits-panel.tsx";
-import { dailyPnlFraction, knownScopes, positionRows, sortHalts } from "./model.ts";
+import { HaltBanners, useRiskFeed } from "../../halts/banners.tsx";
+import { dailyPnlFraction, knownScopes, positionRows } from "./model.ts";
 import { RiskPositionsPanel } from "./positions-panel.tsx";
 import { createRiskFeed } from "./risk-feed.ts";
-import { formatMultiple, formatPct, isoTime, ruleLabel, scopeKey, scopeLabel, signTone, timeLabel } from "./risk-format.ts";
+import { formatMultiple, formatPct, scopeKey, signTone } from "./risk-format.ts";
 import { applyStressResult, type StressRun, stressRows } from "./stress.ts";
 import { StressPanel } from "./stress-panel.tsx";
 import { VarPanel } from "./var-panel.tsx";
@@ -24,7 +25,10 @@ import { VarPanel } from "./var-panel.tsx";
  * run stress scenarios; admins hold the kill switch; viewers read.
  */
 export default function RiskPage(props: { role: Role }) {
-  const feed = createRiskFeed();
+  // The shell's feed when there is one: a halt made here shows on every page's banner at once.
+  const shared = useRiskFeed();
+  const feed = shared ?? createRiskFeed();
+  if (shared) shared.reload();
   const [runs, setRuns] = createSignal<ReadonlyMap<string, StressRun>>(new Map());
   const [killScope, setKillScope] = createSignal("desk");
 
@@ -90,7 +94,7 @@ export default function RiskPage(props: { role: Role }) {
 
       <ErrorNote error={feed.error()} testid="risk-error" />
 
-      <HaltBanners halts={feed.halts()} admin={isAdmin(props.role)} onResume={resumeFrom} />
+      <HaltBanners halts={feed.halts()} onResume={isAdmin(props.role) ? resumeFrom : undefined} />
 
       <Show when={feed.report()} fallback={<Show when={!feed.error()}><div class="loading">Loading the risk report…</div></Show>}>
         {(report) => (
@@ -152,22 +156,22 @@ function HeaderStats(props: { report: RiskReport }) {
   const pnlPct = () => dailyPnlFraction(r());
   return (
     <div class="totals risk-totals" data-testid="risk-header">
-      <Stat label="Equity" testid="risk-equity" sub={<>peak <Amount value={r().peakEquity} /></>}>
-        <Amount value={r().equity} unit="USD" testid="risk-equity-value" />
+      <Stat label="Equity" testid="risk-equity" sub={<>peak <Amount value={r().peakEquity} asset="USD" /></>}>
+        <Amount value={r().equity} asset="USD" unit testid="risk-equity-value" />
       </Stat>
       <Stat label="Daily P&L" testid="risk-daily-pnl" tone={`${toneOf("max_daily_loss")} pnl-${signTone(r().dailyPnl) || "flat"}`} sub={formatPct(pnlPct(), 2)}>
-        <Amount value={r().dailyPnl} unit="USD" testid="risk-daily-pnl-value" />
+        <Amount value={r().dailyPnl} asset="USD" unit testid="risk-daily-pnl-value" />
       </Stat>
       <Stat label="Drawdown" testid="risk-drawdown" tone={toneOf("max_drawdown")} sub={<>limit {formatPct(Number(r().limits.desk.maxDrawdown), 1)}</>}>
         <span class="stat-figure" data-value={r().drawdown}>
           {formatPct(r().drawdown, 2)}
         </span>
       </Stat>
-      <Stat label="Gross exposure" testid="risk-gross" tone={toneOf("max_gross_exposure")} sub={<>limit <Amount value={r().limits.desk.maxGrossExposure} /></>}>
-        <Amount value={r().grossExposure} unit="USD" testid="risk-gross-value" />
+      <Stat label="Gross exposure" testid="risk-gross" tone={toneOf("max_gross_exposure")} sub={<>limit <Amount value={r().limits.desk.maxGrossExposure} asset="USD" /></>}>
+        <Amount value={r().grossExposure} asset="USD" unit testid="risk-gross-value" />
       </Stat>
       <Stat label="Net exposure" testid="risk-net" sub={r().concentration.largestAsset ? `largest ${r().concentration.largestAsset} ${formatPct(r().concentration.largestWeight, 1)}` : "no positions"}>
-        <Amount value={r().netExposure} unit="USD" testid="risk-net-value" />
+        <Amount value={r().netExposure} asset="USD" unit testid="risk-net-value" />
       </Stat>
       <Stat label="Leverage" testid="risk-leverage" sub={<>net {formatMultiple(r().leverage.net)}</>}>
         <span class="stat-figure" data-testid="risk-leverage-gross">
@@ -175,52 +179,5 @@ function HeaderStats(props: { report: RiskReport }) {
         </span>
       </Stat>
     </div>
-  );
-}
-
-/** One banner per halt: the desk's red and loud, a farm's or agent's amber. */
-function HaltBanners(props: { halts: readonly Halt[]; admin: boolean; onResume: (halt: Halt) => void }) {
-  return (
-    <Show when={props.halts.length > 0}>
-      <div class="halt-banners" data-testid="halt-banners">
-        <For each={sortHalts(props.halts)}>
-          {(halt) => (
-            <div
-              class={`halt-banner ${halt.scope.kind}`}
-              role="alert"
-              data-testid="halt-banner"
-              data-scope={scopeKey(halt.scope)}
-              data-rule={halt.rule}
-            >
-              <span class="halt-flag">HALTED</span>
-              <span class="halt-scope">{halt.scope.kind === "desk" ? "Desk" : scopeLabel(halt.scope)}</span>
-              <span class="halt-what">{halt.scope.kind === "desk" ? "all trading is stopped" : "trading is stopped"}</span>
-              <span class="halt-reason" data-testid="halt-reason-text">
-                “{halt.reason}”
-              </span>
-              <span class="halt-meta">
-                {ruleLabel(halt.rule)} · by <span class="mono">{halt.by}</span> ·{" "}
-                <span class="clock" data-clock="" title={isoTime(halt.atMs)}>
-                  since {timeLabel(halt.atMs, Date.now())}
-                </span>
-                {" · "}
-                <Show when={halt.resumeAtMs} fallback={<span>an admin must resume</span>}>
-                  {(at) => (
-                    <span class="clock" data-clock="" title={isoTime(at())}>
-                      resumes by itself at {timeLabel(at(), Date.now())}
-                    </span>
-                  )}
-                </Show>
-              </span>
-              <Show when={props.admin}>
-                <button type="button" class="small" data-testid={`halt-resume-${scopeKey(halt.scope)}`} onClick={() => props.onResume(halt)}>
-                  Resume…
-                </button>
-              </Show>
-            </div>
-          )}
-        </For>
-      </div>
-    </Show>
   );
 }

@@ -113,7 +113,7 @@ function StressRowView(props: {
         </td>
         <td class="num stress-loss">
           <Show when={result()} fallback={<span class="faint">not run</span>}>
-            {(r) => <Amount value={r().loss} testid={`stress-loss-${id()}`} />}
+            {(r) => <Amount value={r().loss} asset="USD" testid={`stress-loss-${id()}`} />}
           </Show>
         </td>
         <td class="num">
@@ -172,7 +172,7 @@ function StressRowView(props: {
                           <td class="mono">{d().venue}</td>
                           <td class="mono">{d().symbol}</td>
                           <td class="num">
-                            <Amount value={d().loss} />
+                            <Amount value={d().loss} asset="USD" />
                           </td>
                         </tr>
                       )}

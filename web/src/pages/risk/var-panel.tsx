@@ -12,7 +12,7 @@ export function VarPanel(props: { report: RiskReport }) {
       testid="var-panel"
       aside={
         <span class="panel-note">
-          USD · ES = mean loss beyond the VaR · limit <Amount value={props.report.limits.desk.maxVar} /> on parametric 1d 99%
+          USD · ES = mean loss beyond the VaR · limit <Amount value={props.report.limits.desk.maxVar} asset="USD" /> on parametric 1d 99%
         </span>
       }
     >
@@ -60,12 +60,12 @@ export function VarPanel(props: { report: RiskReport }) {
                         <>
                           <td class="num var-group" classList={{ "var-limit": cell().isLimit }} title={cell().isLimit ? "the figure the desk's VaR limit applies to" : undefined}>
                             <Show when={cell().figure} fallback={<span class="faint">—</span>}>
-                              {(f) => <Amount value={f().var} testid={`${id()}-var`} />}
+                              {(f) => <Amount value={f().var} asset="USD" testid={`${id()}-var`} />}
                             </Show>
                           </td>
                           <td class="num var-es" classList={{ "var-limit": cell().isLimit }}>
                             <Show when={cell().figure} fallback={<span class="faint">—</span>}>
-                              {(f) => <Amount value={f().es} testid={`${id()}-es`} />}
+                              {(f) => <Amount value={f().es} asset="USD" testid={`${id()}-es`} />}
                             </Show>
                           </td>
                         </>

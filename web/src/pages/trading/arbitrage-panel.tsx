@@ -48,7 +48,7 @@ export function ArbitragePanel(props: { reply: ArbitrageReply | null; error: Api
                     </td>
                     <td class="num amount">{o.quantity}</td>
                     <td class="num">
-                      <Amount value={o.expectedProfit} />
+                      <Amount value={o.expectedProfit} asset={o.symbol.split("-")[1] ?? "USD"} />
                     </td>
                     <td class="num mono dim">{o.edgeBp.toFixed(1)}</td>
                   </tr>

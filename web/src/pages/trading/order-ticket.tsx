@@ -1,11 +1,35 @@
-import { createEffect, createMemo, createSignal, For, on, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from "solid-js";
+import type { Halt } from "../../../../core/risk/types.ts";
+import type { ApiError } from "../../api.ts";
 import { api } from "../../auth.ts";
-import { createCommand } from "../../command.ts";
+import { asApiError, createCommand } from "../../command.ts";
 import { Amount, ErrorNote, Field, Panel, SuccessNote } from "../../components.tsx";
 import { decimalsOf, formatAmount } from "../../format.ts";
 import type { AgentOrder, Side, SymbolSpec, Ticker, TimeInForce, VenueSpec } from "../../types.ts";
 import { filledOf } from "./account.ts";
-import { feeBp, type OrderBody, type TicketErrors, ticketBody, ticketEstimate } from "./ticket.ts";
+import {
+  asOrderCheck,
+  checkFailureNote,
+  checkKey,
+  checkNotes,
+  feeBp,
+  type OrderBody,
+  type OrderCheck,
+  type TicketErrors,
+  ticketBody,
+  ticketEstimate,
+  ticketGate,
+} from "./ticket.ts";
+
+/** Typing pauses this long before the ticket asks POST /api/orders/check. */
+const CHECK_DEBOUNCE_MS = 300;
+
+/** A check's answer (or failure) for the form it was asked about. */
+interface Checked {
+  readonly key: string;
+  readonly check: OrderCheck | null;
+  readonly error: ApiError | null;
+}
 
 const TIME_IN_FORCE: readonly { value: TimeInForce; label: string; title: string }[] = [
   { value: "gtc", label: "GTC", title: "good till cancelled" },
@@ -22,13 +46,19 @@ export function orderOutcome(o: AgentOrder): string {
   return `${o.status} · ${o.request.side} ${o.request.quantity} ${o.request.symbol} ${o.request.type}${price}${fill}`;
 }
 
-/** The manual order ticket: side, type, quantity, limit price, time in force; checked with the API's schema first. */
+/**
+ * The manual order ticket: side, type, quantity, limit price, time in force; checked with the
+ * API's schema first, then (debounced) with the desk's own dry run, so a resize or a refusal shows
+ * before Buy is pressed. Closed while a halt covers the agent, and when nothing would pass.
+ */
 export function OrderTicket(props: {
   agent: string;
   venue: VenueSpec;
   spec: SymbolSpec;
   ticker: Ticker | null;
   available: (asset: string) => string | undefined;
+  /** The halt in force over this agent (desk, its farm or itself), or null. */
+  halt: Halt | null;
   /** A price picked elsewhere (the book): the ticket turns limit and takes it. */
   pickedPrice: { price: string; at: number } | null;
   onPlaced: (order: AgentOrder) => void;
@@ -56,6 +86,38 @@ export function OrderTicket(props: {
   });
   const estimate = createMemo(() => ticketEstimate(input(), props.venue, props.spec, props.ticker, props.available));
   const touch = () => (props.ticker ? (side() === "buy" ? props.ticker.ask : props.ticker.bid) : null);
+
+  const [checked, setChecked] = createSignal<Checked | null>(null);
+  let checkTimer: ReturnType<typeof setTimeout> | undefined;
+  let checkSeq = 0;
+  onCleanup(() => clearTimeout(checkTimer));
+  // Ask again whenever the form or the agent's funds change; only the latest answer counts.
+  createEffect(() => {
+    const body = ticketBody(input());
+    props.available(props.spec.base);
+    props.available(props.spec.quote);
+    clearTimeout(checkTimer);
+    const seq = ++checkSeq;
+    if (!body.ok || props.halt) return;
+    const key = checkKey(body.body);
+    checkTimer = setTimeout(() => {
+      api.checkOrder(body.body).then(
+        (reply) => seq === checkSeq && setChecked({ key, check: asOrderCheck(reply), error: null }),
+        (thrown: unknown) => seq === checkSeq && setChecked({ key, check: null, error: asApiError(thrown) }),
+      );
+    }, CHECK_DEBOUNCE_MS);
+  });
+  /** The check for the form as it stands; null while none has answered for it. */
+  const current = createMemo(() => {
+    const c = checked();
+    const body = ticketBody(input());
+    return c && body.ok && c.key === checkKey(body.body) ? c : null;
+  });
+  const gate = createMemo(() => ticketGate(props.halt, current()?.check ?? null));
+  const checkError = () => {
+    const error = current()?.error;
+    return error ? checkFailureNote(error) : null;
+  };
 
   createEffect(
     on(
@@ -88,6 +150,7 @@ export function OrderTicket(props: {
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
+    if (!gate().open) return;
     setPlaced(null);
     setRiskNote(null);
     command.clearError();
@@ -141,7 +204,7 @@ export function OrderTicket(props: {
             <Show when={side() === "sell" && props.available(props.spec.base)}>
               {(avail) => (
                 <button type="button" class="link" title="Sell all available" onClick={() => setQuantity(avail())}>
-                  avail <Amount value={avail()} />
+                  avail <Amount value={avail()} asset={props.spec.base} />
                 </button>
               )}
             </Show>
@@ -198,13 +261,13 @@ export function OrderTicket(props: {
           <dt>Notional ≈</dt>
           <dd>
             <Show when={estimate()} fallback="—">
-              {(e) => <Amount value={e().notional} unit={props.spec.quote} />}
+              {(e) => <Amount value={e().notional} asset={props.spec.quote} unit />}
             </Show>
           </dd>
           <dt>Reserves ≈</dt>
           <dd>
             <Show when={estimate()} fallback="—">
-              {(e) => <Amount value={e().reserve.amount} unit={e().reserve.asset} />}
+              {(e) => <Amount value={e().reserve.amount} asset={e().reserve.asset} unit />}
             </Show>
           </dd>
           <dt>Fees</dt>
@@ -213,12 +276,34 @@ export function OrderTicket(props: {
           </dd>
         </dl>
         <For each={estimate()?.warnings ?? []}>{(w) => <div class="field-hint-line">{w}</div>}</For>
+        <Show when={current()?.check}>
+          {(c) => (
+            <div class="ticket-check" data-testid="ticket-check" data-decision={c().risk.decision} data-passes={String(c().passes)}>
+              <For each={checkNotes(c())}>
+                {(note) => (
+                  <div class={`ticket-check-line ${note.tone}`} data-testid={`ticket-check-${note.kind}`}>
+                    {note.text}
+                  </div>
+                )}
+              </For>
+            </div>
+          )}
+        </Show>
+        <Show when={checkError()}>{(note) => <div class="field-hint-line" data-testid="ticket-check-error">{note()}</div>}</Show>
+        <Show when={gate().why}>
+          {(why) => (
+            <div class="note error" role="status" data-testid={props.halt ? "ticket-halted" : "ticket-blocked"}>
+              {why()}
+            </div>
+          )}
+        </Show>
         <ErrorNote error={errors().form ?? null} testid="ticket-form-error" />
         <button
           class={`primary ${side()}`}
           type="submit"
           data-testid="ticket-submit"
-          disabled={command.busy()}
+          disabled={command.busy() || !gate().open}
+          title={gate().why ?? undefined}
         >
           {command.busy() ? "Placing…" : `${side() === "buy" ? "Buy" : "Sell"} ${props.spec.base} · ${type()}`}
         </button>

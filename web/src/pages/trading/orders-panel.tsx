@@ -175,7 +175,7 @@ export function FillsPanel(props: { fills: readonly OrderFill[] | null }) {
                       {f.quantity}
                     </td>
                     <td class="num">
-                      <Amount value={f.fee} unit={f.feeAsset} muted />
+                      <Amount value={f.fee} asset={f.feeAsset} unit muted />
                     </td>
                     <td class="mono dim">{f.liquidity}</td>
                   </tr>

@@ -23,13 +23,13 @@ export function PositionsPanel(props: { rows: readonly PositionRow[] | null; sym
                 <tr data-testid={`position-${row.asset}`} classList={{ focus: props.symbolAssets.includes(row.asset) }}>
                   <td class="mono asset">{row.asset}</td>
                   <td class="num">
-                    <Amount value={row.balance} testid={`position-balance-${row.asset}`} />
+                    <Amount value={row.balance} asset={row.asset} testid={`position-balance-${row.asset}`} />
                   </td>
                   <td class="num">
-                    <Amount value={row.available} testid={`position-available-${row.asset}`} muted={isZeroAmount(row.available)} />
+                    <Amount value={row.available} asset={row.asset} testid={`position-available-${row.asset}`} muted={isZeroAmount(row.available)} />
                   </td>
                   <td class="num">
-                    <Amount value={row.reserved} testid={`position-reserved-${row.asset}`} muted={isZeroAmount(row.reserved)} />
+                    <Amount value={row.reserved} asset={row.asset} testid={`position-reserved-${row.asset}`} muted={isZeroAmount(row.reserved)} />
                   </td>
                 </tr>
               )}

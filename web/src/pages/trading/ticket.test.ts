@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
+import type { Halt } from "../../../../core/risk/types.ts";
 import type { SymbolSpec, Ticker, VenueSpec } from "../../types.ts";
-import { feeBp, type TicketInput, ticketBody, ticketEstimate } from "./ticket.ts";
+import { asOrderCheck, checkFailureNote, checkKey, checkNotes, feeBp, type OrderCheck, type TicketInput, ticketBody, ticketEstimate, ticketGate } from "./ticket.ts";
 
 const base: TicketInput = {
   agent: "agent:marcus-momentum",
@@ -89,5 +90,95 @@ describe("feeBp", () => {
     ["0", "0"],
   ])("when the rate is %s then it is %s bp", (rate, expected) => {
     expect(feeBp(rate)).toBe(expected);
+  });
+});
+
+const funds = { asset: "USD", needed: "630.735105", available: "120000", enough: true };
+const approve: OrderCheck = { risk: { decision: "approve", mark: "60000", reason: "within every limit" }, funds, passes: true };
+const resize: OrderCheck = {
+  risk: { decision: "resize", quantity: "0.41", rule: "max_order_notional", mark: "60000", reason: "order notional 60000 exceeds the limit of 25000" },
+  funds,
+  passes: true,
+};
+// As the monitor answers a rejection: no quantity, no mark.
+const reject: OrderCheck = {
+  risk: { decision: "reject", rule: "max_orders_per_minute", reason: "30 orders in the last minute" },
+  funds,
+  passes: false,
+};
+const short: OrderCheck = { ...approve, funds: { asset: "USD", needed: "63073.5105", available: "1200.255", enough: false }, passes: false };
+const deskHalt: Halt = { scope: { kind: "desk" }, rule: "kill_switch", reason: "drill", by: "e2e-admin", atMs: 0, resumeAtMs: null };
+
+describe("asOrderCheck", () => {
+  test.each([
+    ["a resize", resize],
+    ["a rejection (no mark)", reject],
+    ["an approval with no mark", { ...approve, risk: { decision: "approve", quantity: "0.01", mark: null, reason: "within every limit" } }],
+  ])("when the reply is %s then it is taken as is", (_what, value) => {
+    expect(asOrderCheck(value)).toEqual(value);
+  });
+
+  test.each([
+    ["null", null],
+    ["an error envelope", { error: { code: "not_found", message: "no route" } }],
+    ["an unknown decision", { ...approve, risk: { ...approve.risk, decision: "maybe" } }],
+    ["no passes", { risk: approve.risk, funds }],
+  ])("when the reply is %s then it is no check", (_what, value) => {
+    expect(asOrderCheck(value)).toBeNull();
+  });
+});
+
+describe("checkKey", () => {
+  test("when two forms send the same body then they share a check, and a changed quantity does not", () => {
+    const a = ticketBody(base);
+    const b = ticketBody({ ...base });
+    const c = ticketBody({ ...base, quantity: "0.02" });
+    if (!a.ok || !b.ok || !c.ok) throw new Error("the bodies should pass");
+    expect(checkKey(a.body)).toBe(checkKey(b.body));
+    expect(checkKey(a.body)).not.toBe(checkKey(c.body));
+  });
+});
+
+describe("checkNotes", () => {
+  test.each([
+    ["the monitor approves", approve, [{ kind: "risk", tone: "ok", text: "within limits: within every limit" }]],
+    ["the monitor resizes", resize, [{ kind: "risk", tone: "warn", text: "Order notional: will be resized to 0.41: order notional 60000 exceeds the limit of 25000" }]],
+    ["the monitor rejects", reject, [{ kind: "risk", tone: "bad", text: "Orders / min: will be rejected: 30 orders in the last minute" }]],
+    ["the funds fall short", short, [
+      { kind: "risk", tone: "ok", text: "within limits: within every limit" },
+      { kind: "funds", tone: "bad", text: "needs 63,073.51 USD; 1,200.25 available" },
+    ]],
+  ] as const)("when %s then the ticket says so before submitting", (_when, check, notes) => {
+    expect(checkNotes(check)).toEqual(notes);
+  });
+});
+
+describe("ticketGate", () => {
+  test.each([
+    ["nothing is checked yet", null, null, { open: true, why: null }],
+    ["the order would be approved", null, approve, { open: true, why: null }],
+    ["the order would be resized", null, resize, { open: true, why: null }],
+    ["risk would reject it", null, reject, { open: false, why: "nothing would pass: risk rejects it (Orders / min): 30 orders in the last minute" }],
+    ["the funds fall short", null, short, { open: false, why: "nothing would pass: not enough USD, needs 63,073.51 USD; 1,200.25 available" }],
+    ["the checks fail for no stated reason", null, { ...approve, passes: false }, { open: false, why: "nothing would pass: the desk's checks refuse this order" }],
+    [
+      "the desk is halted, whatever the check says",
+      deskHalt,
+      approve,
+      { open: false, why: "desk halted by e2e-admin (Kill switch): “drill”; all order entry is stopped until it is resumed" },
+    ],
+  ] as const)("when %s then submit is open or closed with the reason", (_when, halt, check, gate) => {
+    expect(ticketGate(halt, check)).toEqual(gate);
+  });
+});
+
+describe("checkFailureNote", () => {
+  test.each([
+    [404, "no route", null],
+    [405, "method not allowed", null],
+    [400, "invalid body: quantity: amount must be greater than zero", "pre-trade check unavailable: invalid body: quantity: amount must be greater than zero"],
+    [0, "Cannot reach the Cival API. Is the server running?", "pre-trade check unavailable: Cannot reach the Cival API. Is the server running?"],
+  ])("when the check answers %i then the ticket notes %j", (status, message, note) => {
+    expect(checkFailureNote({ status, message })).toBe(note);
   });
 });

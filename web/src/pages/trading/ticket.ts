@@ -1,8 +1,12 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { Decimal } from "../../../../core/money.ts";
 import { reservationFor } from "../../../../core/orders.ts";
 import { placeOrderBodySchema } from "../../../../core/schemas.ts";
+import type { Halt } from "../../../../core/risk/types.ts";
+import { formatMoney } from "../../format.ts";
+import { haltedTicketReason } from "../../halts/model.ts";
 import type { Side, SymbolSpec, Ticker, TimeInForce, VenueSpec } from "../../types.ts";
+import { ruleLabel } from "../risk/risk-format.ts";
 import { normalizeAmount } from "../../validate.ts";
 
 /** What the ticket holds, as typed. */
@@ -94,4 +98,67 @@ export function ticketEstimate(
 /** A fee rate in basis points: "0.001" → "10", "0.00025" → "2.5". */
 export function feeBp(rate: string): string {
   return new Decimal(rate).times(10_000).toFixed();
+}
+
+/** What POST /api/orders/check answers: the monitor's dry run and the agent's funds check; nothing is placed. */
+export const orderCheckSchema = z.object({
+  risk: z.object({
+    decision: z.enum(["approve", "resize", "reject"]),
+    quantity: z.string().optional(),
+    rule: z.string().optional(),
+    /** The price the monitor valued the order at; a rejection (or a monitor with no price) names none. */
+    mark: z.string().nullable().optional(),
+    reason: z.string(),
+  }),
+  funds: z.object({ asset: z.string(), needed: z.string(), available: z.string(), enough: z.boolean() }),
+  passes: z.boolean(),
+});
+export type OrderCheck = z.infer<typeof orderCheckSchema>;
+
+/** The reply as an OrderCheck; null when it is not one (an older server, a proxy's page). */
+export function asOrderCheck(value: unknown): OrderCheck | null {
+  const parsed = orderCheckSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+/** Which form a check answers: the body as sent (a check for another form says nothing about this one). */
+export function checkKey(body: OrderBody): string {
+  return JSON.stringify(body);
+}
+
+export interface CheckNote {
+  readonly kind: "risk" | "funds";
+  readonly tone: "ok" | "warn" | "bad";
+  readonly text: string;
+}
+
+/** What the ticket says before submitting: the binding limit and its reason, and the funds when they fall short. */
+export function checkNotes(check: OrderCheck): CheckNote[] {
+  const { risk, funds } = check;
+  const limit = risk.rule ? `${ruleLabel(risk.rule)}: ` : "";
+  const notes: CheckNote[] = [];
+  if (risk.decision === "approve") notes.push({ kind: "risk", tone: "ok", text: `within limits: ${risk.reason}` });
+  if (risk.decision === "resize") notes.push({ kind: "risk", tone: "warn", text: `${limit}will be resized to ${risk.quantity ?? "less"}: ${risk.reason}` });
+  if (risk.decision === "reject") notes.push({ kind: "risk", tone: "bad", text: `${limit}will be rejected: ${risk.reason}` });
+  if (!funds.enough) notes.push({ kind: "funds", tone: "bad", text: fundsShort(funds) });
+  return notes;
+}
+
+function fundsShort(funds: OrderCheck["funds"]): string {
+  return `needs ${formatMoney(funds.needed, funds.asset)} ${funds.asset}; ${formatMoney(funds.available, funds.asset)} available`;
+}
+
+/** Whether Buy/Sell can be pressed, and why not: a halt over the agent, or a check nothing would pass. */
+export function ticketGate(halt: Halt | null, check: OrderCheck | null): { readonly open: boolean; readonly why: string | null } {
+  if (halt) return { open: false, why: haltedTicketReason(halt) };
+  if (!check || check.passes) return { open: true, why: null };
+  if (check.risk.decision === "reject") return { open: false, why: `nothing would pass: risk rejects it (${check.risk.rule ? ruleLabel(check.risk.rule) : "no rule named"}): ${check.risk.reason}` };
+  if (!check.funds.enough) return { open: false, why: `nothing would pass: not enough ${check.funds.asset}, ${fundsShort(check.funds)}` };
+  return { open: false, why: "nothing would pass: the desk's checks refuse this order" };
+}
+
+/** What the ticket shows when the check itself fails: nothing when the server has no such route (404/405), else the API's message. */
+export function checkFailureNote(error: { readonly status: number; readonly message: string }): string | null {
+  if (error.status === 404 || error.status === 405) return null;
+  return `pre-trade check unavailable: ${error.message}`;
 }

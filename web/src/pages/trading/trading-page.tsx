@@ -6,6 +6,8 @@ import { api } from "../../auth.ts";
 import { asApiError } from "../../command.ts";
 import { ErrorNote, Panel } from "../../components.tsx";
 import { clockTime, decimalsOf, formatAmount } from "../../format.ts";
+import { useRiskFeed } from "../../halts/banners.tsx";
+import { blockingHalt } from "../../halts/model.ts";
 import type { CandleInterval, Role, Ticker, VenueSpec, WalletNode } from "../../types.ts";
 import { canAct, flatten } from "../../wallet-tree.ts";
 import { isCancellable } from "./account.ts";
@@ -123,6 +125,12 @@ export default function TradingPage(props: { role: Role }) {
   }, null, { equals: (a, b) => a?.price === b?.price && a?.timeMs === b?.timeMs });
 
   const agentName = () => agents()?.find((a) => a.id === agent())?.name ?? agent();
+  const riskFeed = useRiskFeed();
+  /** The halt that stops this agent's orders (the shell's banner says the same, for every page). */
+  const halt = createMemo(() => {
+    const farm = agents()?.find((a) => a.id === agent())?.parent ?? null;
+    return blockingHalt(riskFeed?.halts() ?? [], agent(), farm?.startsWith("farm:") ? farm : null);
+  });
 
   return (
     <div class="page trading" data-testid="trading-page">
@@ -255,6 +263,7 @@ export default function TradingPage(props: { role: Role }) {
                         spec={symbolSpec()}
                         ticker={feed.ticker()}
                         available={available}
+                        halt={halt()}
                         pickedPrice={picked()}
                         onPlaced={account.reload}
                       />

@@ -32,7 +32,7 @@ export function AllocateForm(props: { tree: WalletNode; role: Role; asset: strin
     event.preventDefault();
     setDone(null);
     command.clearError();
-    const problem = !to() ? "choose a wallet to allocate to" : amountError(amount());
+    const problem = !to() ? "choose a wallet to allocate to" : amountError(amount(), props.asset);
     setFieldError(problem);
     if (problem) return;
     const value = normalizeAmount(amount());
@@ -64,7 +64,7 @@ export function AllocateForm(props: { tree: WalletNode; role: Role; asset: strin
             <Show when={source()}>
               {(s) => (
                 <button type="button" class="link" title="Use all available" onClick={() => setAmount(s().available[props.asset] ?? "0")}>
-                  avail <Amount value={s().available[props.asset]} />
+                  avail <Amount value={s().available[props.asset]} asset={props.asset} />
                 </button>
               )}
             </Show>

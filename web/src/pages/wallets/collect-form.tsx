@@ -31,7 +31,7 @@ export function CollectForm(props: { tree: WalletNode; role: Role; asset: string
     setDone(null);
     command.clearError();
     const value = normalizeAmount(amount());
-    const problem = !from() ? "choose a wallet to collect from" : value === "" ? null : amountError(value);
+    const problem = !from() ? "choose a wallet to collect from" : value === "" ? null : amountError(value, props.asset);
     setFieldError(problem);
     if (problem) return;
     const body = { from: from(), ...(to() ? { to: to() } : {}), ...(value ? { amount: value } : {}) };
@@ -61,7 +61,7 @@ export function CollectForm(props: { tree: WalletNode; role: Role; asset: string
             <Show when={source()}>
               {(s) => (
                 <span>
-                  avail <Amount value={s().available[props.asset]} />
+                  avail <Amount value={s().available[props.asset]} asset={props.asset} />
                 </span>
               )}
             </Show>

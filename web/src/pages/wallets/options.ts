@@ -1,4 +1,4 @@
-import { formatAmount } from "../../format.ts";
+import { formatMoney } from "../../format.ts";
 import type { Move, Role, WalletNode } from "../../types.ts";
 import { flatten, isAdmin, routes, type Routes } from "../../wallet-tree.ts";
 
@@ -76,7 +76,7 @@ export function keepValid(options: readonly WalletOption[], current: string): st
 export function moveSummary(move: Move, asset: string): string {
   const first = move.legs[0];
   const last = move.legs[move.legs.length - 1];
-  const amount = first ? formatAmount(first.amount) : "";
+  const amount = first ? formatMoney(first.amount, asset) : "";
   const route = first && last ? `${first.from} → ${last.to}` : "";
   const rejected = move.legs.find((leg) => leg.state === "rejected");
   const verb = move.kind === "allocation" ? "Allocated" : "Collected";

@@ -91,7 +91,7 @@ export function RebalanceForm(props: { tree: WalletNode; asset: string; onDone: 
               <For each={r().moves}>
                 {(m) => (
                   <div class="move-line">
-                    {m.from} → {m.to} <Amount value={m.amount} />
+                    {m.from} → {m.to} <Amount value={m.amount} asset={props.asset} />
                     {m.transfer?.state === "rejected" ? ` · rejected: ${m.transfer.message ?? m.transfer.code ?? ""}` : ""}
                   </div>
                 )}

@@ -175,13 +175,13 @@ function WalletRow(props: {
       </td>
       <td class="meta">{n().kind === "treasury" ? "master wallet" : (n().strategy ?? n().role ?? "—")}</td>
       <td class="num">
-        <Amount value={balance("balances")} testid={`balance-${n().id}`} muted={isZeroAmount(balance("balances"))} />
+        <Amount value={balance("balances")} asset={props.asset} testid={`balance-${n().id}`} muted={isZeroAmount(balance("balances"))} />
       </td>
       <td class="num">
-        <Amount value={balance("available")} testid={`available-${n().id}`} muted={isZeroAmount(balance("available"))} />
+        <Amount value={balance("available")} asset={props.asset} testid={`available-${n().id}`} muted={isZeroAmount(balance("available"))} />
       </td>
       <td class="num">
-        <Amount value={balance("inTransit")} testid={`in-transit-${n().id}`} muted={isZeroAmount(balance("inTransit"))} />
+        <Amount value={balance("inTransit")} asset={props.asset} testid={`in-transit-${n().id}`} muted={isZeroAmount(balance("inTransit"))} />
       </td>
       <Show when={canAct(props.role)}>
         <td class="col-actions">

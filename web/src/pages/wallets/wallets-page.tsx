@@ -214,19 +214,19 @@ function Totals(props: { reply: WalletsReply }) {
     <div class="totals" data-testid="desk-totals">
       <div class="stat">
         <span class="stat-label">Desk balance</span>
-        <Amount value={props.reply.totals.balance} unit={summary().asset} testid="total-balance" />
+        <Amount value={props.reply.totals.balance} asset={summary().asset} unit testid="total-balance" />
       </div>
       <div class="stat">
         <span class="stat-label">In transit</span>
-        <Amount value={props.reply.totals.inTransit} unit={summary().asset} testid="total-in-transit" />
+        <Amount value={props.reply.totals.inTransit} asset={summary().asset} unit testid="total-in-transit" />
       </div>
       <div class="stat">
         <span class="stat-label">Treasury available</span>
-        <Amount value={summary().treasuryAvailable} unit={summary().asset} testid="treasury-available" />
+        <Amount value={summary().treasuryAvailable} asset={summary().asset} unit testid="treasury-available" />
       </div>
       <div class="stat">
         <span class="stat-label">Deployed to farms & agents</span>
-        <Amount value={summary().deployed} unit={summary().asset} testid="total-deployed" />
+        <Amount value={summary().deployed} asset={summary().asset} unit testid="total-deployed" />
       </div>
       <div class="stat small">
         <span class="stat-label">Active</span>
