@@ -28,6 +28,8 @@ export class Venue extends DurableObject<Env> {
   private spec: VenueSpec | null = null;
   /** The market, cached between calls (it is persisted with every step that moves it). */
   private market: MarketState | null = null;
+  /** The newest kept minute per symbol, cached likewise. */
+  private latestCandles: PaperVenueState["latestCandles"] = {};
   private readonly liveBooks = new Map<string, OrderBook>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -36,6 +38,7 @@ export class Venue extends DurableObject<Env> {
     void ctx.blockConcurrencyWhile(async () => {
       this.store.migrate();
       this.market = this.store.market();
+      this.latestCandles = this.store.latestCandles();
     });
   }
 
@@ -205,12 +208,13 @@ export class Venue extends DurableObject<Env> {
   /** The machine's state for a command: the cached market, the resting books and orders it concerns. */
   private state(resting: PaperVenueState["resting"] = {}, records: ReadonlyArray<PaperVenueState["orders"][string]> = []): PaperVenueState {
     const orders = Object.fromEntries(records.map((r) => [r.order.clientOrderId, r]));
-    return { spec: this.venueSpec(), market: this.market, resting, orders, latestCandles: this.store.latestCandles() };
+    return { spec: this.venueSpec(), market: this.market, resting, orders, latestCandles: this.latestCandles };
   }
 
   /** Writes a step in one transaction and keeps its market. */
   private persist(step: VenueStep): void {
     this.market = step.state.market;
+    this.latestCandles = step.state.latestCandles;
     const writes = step.marketChanged || step.resting.length + step.orders.length + step.fills.length + step.candles.length > 0;
     if (writes) this.ctx.storage.transactionSync(() => this.store.persist(step));
   }
