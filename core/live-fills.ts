@@ -1,4 +1,4 @@
-import type { Fill, VenueOrder } from "./market.js";
+import type { Fill, OrderRequest, VenueOrder, VenueSpec } from "./market.js";
 import { Decimal, ZERO, str } from "./money.js";
 
 /**
@@ -67,4 +67,47 @@ export function balanceDifferences(expected: Readonly<Record<string, Decimal>>, 
     if (e.minus(a).abs().gt(tolerance)) out.push({ asset, expected: str(e), actual: str(a) });
   }
   return out.sort((x, y) => x.asset.localeCompare(y.asset));
+}
+
+/** An order the exchange has not answered for yet: how long before "never placed" is concluded. */
+export const LIVE_GRACE_MS = 30_000;
+
+/** The record written before a real order is sent: `pending` until the exchange answers. */
+export function pendingLiveOrder(order: OrderRequest, nowMs: number): VenueOrder {
+  return { clientOrderId: order.clientOrderId, venueOrderId: null, symbol: order.symbol, side: order.side, type: order.type, timeInForce: order.timeInForce, price: order.price, quantity: order.quantity, filledQuantity: "0", averagePrice: "0", status: "pending", updatedAtMs: nowMs };
+}
+
+/** A new report of a live order and the fill it implies (priced at the venue's taker rate, in the symbol's quote). */
+export function liveReport(prev: VenueOrder | null, next: VenueOrder, spec: VenueSpec, nowMs: number): { order: VenueOrder; fill: Fill | null } {
+  const quote = spec.symbols.find((s) => s.symbol === next.symbol)?.quote ?? "USD";
+  return { order: next, fill: fillFromProgress(prev, next, new Decimal(spec.takerFeeRate), quote, nowMs) };
+}
+
+/** While an account has an order whose outcome is not known, it takes no new risk. */
+export function liveSubmitRefusal(account: string, outstanding: number): { code: "unknown_order_outstanding"; message: string } | null {
+  return outstanding > 0 ? { code: "unknown_order_outstanding", message: `${account} has an order whose outcome is not known yet: no new orders until it is reconciled` } : null;
+}
+
+/**
+ * What reconciliation does with one of the desk's live orders given the exchange's answer: take
+ * the exchange's report when it moved, conclude `rejected` when the exchange never got an order
+ * still unanswered after the grace period, or nothing.
+ */
+export function reconcileOrder(mine: VenueOrder, theirs: VenueOrder | null, nowMs: number): { kind: "report"; order: VenueOrder } | { kind: "rejected"; order: VenueOrder } | { kind: "none" } {
+  if (!theirs) {
+    const unanswered = mine.status === "pending" || mine.status === "unknown";
+    return unanswered && nowMs - mine.updatedAtMs > LIVE_GRACE_MS ? { kind: "rejected", order: { ...mine, status: "rejected", updatedAtMs: nowMs } } : { kind: "none" };
+  }
+  const next = { ...theirs, symbol: mine.symbol };
+  return next.status !== mine.status || next.filledQuantity !== mine.filledQuantity ? { kind: "report", order: next } : { kind: "none" };
+}
+
+/** The exchange's balances (free + locked) in the desk's asset names (USDT counted as USD where the exchange quotes in it). */
+export function deskBalances(usdStandIn: string | null, balances: ReadonlyArray<{ asset: string; free: string; locked: string }>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const b of balances) {
+    const asset = b.asset === usdStandIn ? "USD" : b.asset;
+    out[asset] = str(new Decimal(out[asset] ?? "0").plus(b.free).plus(b.locked));
+  }
+  return out;
 }

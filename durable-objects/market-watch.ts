@@ -4,7 +4,8 @@ import { custom, run } from "../core/events.js";
 import type { OrderBook } from "../core/market.js";
 import { PAPER_VENUES, paperVenueSpec } from "../core/paper-venues.js";
 import { venueBook } from "../core/routing.js";
-import { hubStub, openVenue } from "./stubs.js";
+import { clock } from "./clock.js";
+import { hubStub, venueStub } from "./stubs.js";
 import type { ScanResult } from "../core/messages.js";
 
 /** How often the watch scans while someone looks. */
@@ -23,16 +24,17 @@ export class MarketWatch extends DurableObject<Env> {
 
   /** Scans now (and keeps scanning for a while); what GET /api/arbitrage answers. */
   async look(): Promise<ScanResult> {
-    await this.ctx.storage.put("lastLookMs", Date.now());
+    await this.ctx.storage.put("lastLookMs", clock.nowMs());
     const result = await this.scan();
+    // Alarms run on the wall clock (the runtime fires them); what the watch decides reads the venues' clock.
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + SCAN_INTERVAL_MS);
     return result;
   }
 
   private async scan(): Promise<ScanResult> {
-    const nowMs = Date.now();
+    const nowMs = clock.nowMs();
     const symbols = paperVenueSpec(PAPER_VENUES[0]?.id ?? "")?.symbols.map((s) => s.symbol) ?? [];
-    const venues = await Promise.all(PAPER_VENUES.map((v) => openVenue(this.env, v.id)));
+    const venues = PAPER_VENUES.map((v) => venueStub(this.env, v.id));
     const out: Array<{ symbol: string; opportunities: ArbitrageOpportunity[] }> = [];
     for (const symbol of symbols) {
       const books = await Promise.all(venues.map((v) => v.book(symbol)));
@@ -72,7 +74,7 @@ export class MarketWatch extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     const lastLook = (await this.ctx.storage.get<number>("lastLookMs")) ?? 0;
-    if (Date.now() - lastLook > WATCH_IDLE_MS) return;
+    if (clock.nowMs() - lastLook > WATCH_IDLE_MS) return;
     try {
       await this.scan();
     } finally {

@@ -37,11 +37,9 @@ export function hubStub(env: Env): DurableObjectStub<EventHub> {
   return env.EVENT_HUB.get(env.EVENT_HUB.idFromName("desk"));
 }
 
-/** A paper venue's object, named (idempotently) before use. */
+/** A venue's object; kept for callers written when a venue had to be opened first (it no longer does: use `venueStub`). */
 export async function openVenue(env: Env, venueId: string): Promise<DurableObjectStub<Venue>> {
-  const stub = env.VENUE.get(env.VENUE.idFromName(`venue:${venueId}`));
-  await stub.open(venueId);
-  return stub;
+  return venueStub(env, venueId);
 }
 
 /** The desk's arbitrage watch. */

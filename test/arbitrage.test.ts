@@ -1,15 +1,20 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MarketState } from "../core/market-sim.js";
-import { openVenue } from "../durable-objects/stubs.js";
+import { clock } from "../durable-objects/clock.js";
+import { venueStub } from "../durable-objects/stubs.js";
 import type { Venue } from "../durable-objects/venue.js";
 import { api } from "./helpers/api.js";
 import { openSocket } from "./helpers/socket.js";
 
+// The venues' clock stands still: the shifted venue and the others are compared at one moment.
+beforeAll(() => clock.freeze(Date.now()));
+afterAll(() => clock.reset());
+
 describe("arbitrage", () => {
   it("when one venue trades 2% above the others then the scan finds buy-low/sell-high net of fees and publishes it once", async () => {
-    const kraken = await openVenue(env, "paper-kraken");
+    const kraken = venueStub(env, "paper-kraken");
     await kraken.book("BTC-USD");
     await runInDurableObject(kraken as unknown as DurableObjectStub<Venue>, (instance: Venue) => {
       const v = instance as unknown as { market: MarketState };

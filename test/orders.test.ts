@@ -1,17 +1,21 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MarketState } from "../core/market-sim.js";
 import { Decimal } from "../core/money.js";
 import type { Venue } from "../durable-objects/venue.js";
-import { agentStub, openVenue } from "../durable-objects/stubs.js";
+import { clock } from "../durable-objects/clock.js";
+import { agentStub, venueStub } from "../durable-objects/stubs.js";
 import { api, relaxRisk, seed } from "./helpers/api.js";
 
-// These tests are about order mechanics; the risk tests keep the default limits.
+// These tests are about order mechanics; the risk tests keep the default limits. The venues'
+// clock stands still, so that a book read and a price read a moment later see the same market.
 beforeAll(async () => {
+  clock.freeze(Date.now());
   await seed();
   await relaxRisk();
 });
+afterAll(() => clock.reset());
 
 const MARCUS = "agent:marcus-momentum";
 
@@ -53,6 +57,36 @@ describe("markets", () => {
   });
 });
 
+describe("the venues' clock", () => {
+  const bookOf = async (venue: string) => (await api("GET", `/api/markets/${venue}/BTC-USD/book`, { role: "viewer" })).body as { bids: unknown[]; asks: unknown[]; timeMs: number };
+
+  it("when the clock is frozen then two reads of a book are identical, and when it steps then the book moves with it", async () => {
+    const first = await bookOf("paper-binance");
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect(await bookOf("paper-binance")).toEqual(first);
+    clock.step(5_000);
+    const later = await bookOf("paper-binance");
+    expect(later.timeMs).toBe(first.timeMs + 5_000);
+    expect(later.bids).not.toEqual(first.bids);
+  });
+
+  it("when a market buy carries a quote budget then the venue spends at most that, and the rest is cancelled", async () => {
+    const account = "agent:budget-probe";
+    const venue = venueStub(env, "paper-coinbase");
+    const req = { clientOrderId: "budget-1", symbol: "BTC-USD", side: "buy" as const, type: "market" as const, quantity: "1", price: null, timeInForce: "gtc" as const };
+    const res = await venue.submit(account, req, { quoteBudget: "1000" });
+    if (!res.ok) throw new Error(res.message);
+    expect(res.order.status).toBe("cancelled");
+    const spent = res.fills.reduce((s, f) => s.plus(new Decimal(f.price).times(f.quantity)).plus(f.fee), new Decimal(0));
+    expect(spent.gt(990) && spent.lte(1000)).toBe(true);
+    // No agent placed it, so no wallet takes its fills: they are marked delivered and the retry alarm is dropped.
+    await runInDurableObject(venue as unknown as DurableObjectStub<Venue>, async (_instance: Venue, state) => {
+      state.storage.sql.exec("UPDATE fills SET delivered = 1 WHERE client_order_id = 'budget-1'");
+      await state.storage.deleteAlarm();
+    });
+  });
+});
+
 describe("orders", () => {
   it("when an agent buys at market then it pays the book plus the fee, holds the coins, and nothing is reserved after", async () => {
     const before = await wallet(MARCUS);
@@ -87,7 +121,7 @@ describe("orders", () => {
     const [a, b] = await Promise.all([agent.placeOrder("paper-coinbase", req), agent.placeOrder("paper-coinbase", req)]);
     expect(a.ok && b.ok).toBe(true);
     expect((await wallet(MARCUS)).balances.ETH).toBe("0.01");
-    const venue = await openVenue(env, "paper-coinbase");
+    const venue = venueStub(env, "paper-coinbase");
     expect((await venue.fills(MARCUS)).filter((f) => f.clientOrderId === "twice-1").length).toBeGreaterThan(0);
   });
 
@@ -115,7 +149,7 @@ describe("orders", () => {
     const price = new Decimal(ticker.bid).times("0.99").toDecimalPlaces(2).toFixed();
     const res = await api("POST", "/api/orders", { role: "trader", body: { agent: MARCUS, venue: "paper-hyperliquid", symbol: "SOL-USD", side: "buy", type: "limit", price, quantity: "1" } });
     expect(res.body.order.status).toBe("open");
-    const venue = await openVenue(env, "paper-hyperliquid");
+    const venue = venueStub(env, "paper-hyperliquid");
     // The market drops 5%: the next book trades through the resting bid.
     await runInDurableObject(venue as unknown as DurableObjectStub<Venue>, (instance: Venue, state) => {
       const v = instance as unknown as { market: MarketState };

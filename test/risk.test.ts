@@ -1,12 +1,16 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { Decimal } from "../core/money.js";
 import type { BaseEvent } from "../core/events.js";
+import { clock } from "../durable-objects/clock.js";
 import { agentStub, hubStub, riskStub } from "../durable-objects/stubs.js";
 import { api, seed } from "./helpers/api.js";
 import { assertValidStreams } from "./helpers/streams.js";
 
+// The venues' clock stands still: a mark, a fill and a stop check see one market moment.
+beforeAll(() => clock.freeze(Date.now()));
+afterAll(() => clock.reset());
 beforeAll(seed);
 afterEach(() => vi.restoreAllMocks());
 

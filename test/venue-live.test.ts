@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { openVenue } from "../durable-objects/stubs.js";
+import { venueStub } from "../durable-objects/stubs.js";
 import { api, relaxRisk, seed } from "./helpers/api.js";
 
 const realFetch = globalThis.fetch;
@@ -94,7 +94,7 @@ describe("a live venue", () => {
     const wallet = (await api("GET", `/api/wallets/${MARCUS}`)).body.wallet;
     expect(wallet.balances.BTC).toBe("0.1");
     // Reconciling finds nothing to change and nothing unknown at the exchange.
-    const venue = await openVenue(env, "paper-binance");
+    const venue = venueStub(env, "paper-binance");
     expect(await venue.reconcile()).toMatchObject({ corrected: 0, discrepancies: [], balances: [] });
     expect((await api("GET", `/api/wallets/${MARCUS}`)).body.wallet.balances.BTC).toBe("0.1");
   });
@@ -116,7 +116,7 @@ describe("a live venue", () => {
     execute(x, "BUY", 0.01, 64000.2);
     x.orders.set(id, { symbol: "BTCUSDT", orderId: 99, orderListId: -1, clientOrderId: id, price: "0.00000000", origQty: "0.01", executedQty: "0.01", cummulativeQuoteQty: "640.002", status: "FILLED", timeInForce: "GTC", type: "MARKET", side: "BUY", stopPrice: "0.0", icebergQty: "0.0", time: Date.now(), updateTime: Date.now(), isWorking: true, origQuoteOrderQty: "0.0", workingTime: Date.now(), selfTradePreventionMode: "NONE" });
     x.openOrders.push({ symbol: "BTCUSDT", orderId: 7, clientOrderId: "someone-elses", price: "1.0", origQty: "1", executedQty: "0", cummulativeQuoteQty: "0", status: "NEW", timeInForce: "GTC", type: "LIMIT", side: "BUY", time: Date.now(), updateTime: Date.now(), isWorking: true });
-    const venue = await openVenue(env, "paper-binance");
+    const venue = venueStub(env, "paper-binance");
     const rec = await venue.reconcile();
     expect(rec.corrected).toBeGreaterThan(0);
     expect(rec.discrepancies).toEqual(["someone-elses"]);

@@ -310,3 +310,42 @@ describe("rejections", () => {
     expect(submitOrder(EMPTY, order("buy", "limit", "0.1", "100"), BOOK, T0, SPEC).ok).toBe(true);
   });
 });
+
+describe("a market buy with a quote budget", () => {
+  const spent = (fills: readonly Fill[]) => fills.reduce((s, f) => s.plus(dec(f.price).times(f.quantity)).plus(f.fee), dec("0"));
+  it.each([
+    ["the budget covers it", "2.5", "1000", ["buy 1@101 fee 0.101 taker", "buy 1.5@102 fee 0.153 taker"], "filled"],
+    ["the budget is exactly the cost", "1", "101.101", ["buy 1@101 fee 0.101 taker"], "filled"],
+    ["the budget runs out inside the second level", "2.5", "200", ["buy 1@101 fee 0.101 taker", "buy 0.968@102 fee 0.098736 taker"], "cancelled"],
+    ["the budget runs out inside the first level", "1", "50", ["buy 0.494@101 fee 0.049894 taker"], "cancelled"],
+    ["the budget buys less than a lot", "1", "0.05", [], "cancelled"],
+  ])("when %s then it takes what fits, rounded down to the lot, and cancels the rest", (_when, quantity, budget, fills, status) => {
+    const r = submitOrder(EMPTY, order("buy", "market", quantity), BOOK, T0, SPEC, { quoteBudget: budget });
+    if (!r.ok) throw new Error(r.message);
+    expect(fillsOf(r.fills)).toEqual(fills);
+    expect(r.order.status).toBe(status);
+    expect(spent(r.fills).lte(budget)).toBe(true);
+  });
+
+  it.each([
+    ["a limit buy", order("buy", "limit", "1", "101"), "buy 1@101 fee 0.101 taker"],
+    ["a market sell", order("sell", "market", "1"), "sell 1@99 fee 0.099 taker"],
+  ])("when %s carries a budget then the budget is not applied", (_when, o, fill) => {
+    const r = submitOrder(EMPTY, o, BOOK, T0, SPEC, { quoteBudget: "1" });
+    if (!r.ok) throw new Error(r.message);
+    expect(fillsOf(r.fills)).toEqual([fill]);
+  });
+
+  it("when the budget is not a plain decimal then the order is refused", () => {
+    expect(submitOrder(EMPTY, order("buy", "market", "1"), BOOK, T0, SPEC, { quoteBudget: "1e3" })).toMatchObject({ ok: false, code: "invalid_quantity" });
+  });
+
+  it("when budgets vary then no fill set ever spends more than its budget", () => {
+    for (let cents = 1; cents < 70_000; cents += 977) {
+      const budget = str(dec(String(cents)).div(100));
+      const r = submitOrder(EMPTY, order("buy", "market", "6"), BOOK, T0, SPEC, { quoteBudget: budget });
+      if (!r.ok) throw new Error(r.message);
+      expect(spent(r.fills).lte(budget), budget).toBe(true);
+    }
+  });
+});

@@ -3,7 +3,7 @@ import type { OrderBook } from "../../core/market.js";
 import { PAPER_VENUES, paperVenueSpec } from "../../core/paper-venues.js";
 import { bestBidAsk, venueBook } from "../../core/routing.js";
 import { candleQuerySchema, symbolSchema, venueIdSchema } from "../../core/schemas.js";
-import { marketWatchStub, openVenue } from "../../durable-objects/stubs.js";
+import { marketWatchStub, venueStub } from "../../durable-objects/stubs.js";
 import type { AppEnv } from "../types.js";
 import { ApiError, parse } from "./errors.js";
 
@@ -14,7 +14,7 @@ function venueOr404(id: string) {
 }
 
 export async function booksFor(env: Env, symbol: string) {
-  const books = await Promise.all(PAPER_VENUES.map(async (v) => ({ v, book: await (await openVenue(env, v.id)).book(symbol) })));
+  const books = await Promise.all(PAPER_VENUES.map(async (v) => ({ v, book: await venueStub(env, v.id).book(symbol) })));
   return books.filter((b): b is { v: (typeof PAPER_VENUES)[number]; book: OrderBook } => b.book !== null).map((b) => venueBook(venueOr404(b.v.id), b.book));
 }
 
@@ -30,7 +30,7 @@ export const marketRoutes = new Hono<AppEnv>()
     const venue = parse(venueIdSchema, c.req.param("venue"), "venue");
     const symbol = parse(symbolSchema, c.req.param("symbol"), "symbol");
     venueOr404(venue);
-    const stub = await openVenue(c.env, venue);
+    const stub = venueStub(c.env, venue);
     const what = c.req.param("what");
     const out =
       what === "ticker"

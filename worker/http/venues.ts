@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { paperVenueSpec } from "../../core/paper-venues.js";
 import { venueIdSchema, venueKeysBodySchema, venueSettingsBodySchema } from "../../core/schemas.js";
-import { openVenue } from "../../durable-objects/stubs.js";
+import { venueStub } from "../../durable-objects/stubs.js";
 import { assertRole } from "../middleware/auth.js";
 import { KeyEnvelopeError, sealCredentials, venueKeysSecret } from "../../adapters/exchanges/index.js";
 import type { AppEnv } from "../types.js";
@@ -15,12 +15,12 @@ function venueId(raw: string): string {
 
 /** A venue account's settings: where its prices come from, and its exchange keys (admin; write-only). */
 export const venueRoutes = new Hono<AppEnv>()
-  .get("/:id", async (c) => c.json({ venue: await (await openVenue(c.env, venueId(c.req.param("id")))).settings() }))
+  .get("/:id", async (c) => c.json({ venue: await venueStub(c.env, venueId(c.req.param("id"))).settings() }))
   .put("/:id/settings", async (c) => {
     assertRole(c.get("principal").role, "admin", "changing a venue's settings");
     const id = venueId(c.req.param("id"));
     const body = parse(venueSettingsBodySchema, await jsonBody(c), "venue settings");
-    const venue = await openVenue(c.env, id);
+    const venue = venueStub(c.env, id);
     const configured = await venue.configure(body.marketSource, body.baseUrl ?? null);
     if (!body.trading) return c.json({ venue: configured });
     const traded = await venue.setTrading(body.trading);
@@ -40,5 +40,5 @@ export const venueRoutes = new Hono<AppEnv>()
       }
       throw err;
     }
-    return c.json({ venue: await (await openVenue(c.env, id)).storeKeys(envelope) });
+    return c.json({ venue: await venueStub(c.env, id).storeKeys(envelope) });
   });
