@@ -22,9 +22,6 @@ export { PNL } from "../core/agent/book.js";
 const RECONCILE_PER_ALARM = 20;
 
 type VenueStub = DurableObjectStub<Venue>;
-// The venue's submit takes the budget as its third argument (this issue adds it); typed here so the call compiles either way.
-type BudgetedSubmit = (account: string, order: OrderRequest, options: SubmitOptions) => Promise<SubmitResult>;
-
 /** One agent's wallet: cash, positions and orders at venues, and its P&L. Its rules live in core/agent; this object loads, decides, persists and sends. */
 export class AgentWallet extends WalletActor {
   private readonly store = new AgentStore(this.sql);
@@ -117,7 +114,7 @@ export class AgentWallet extends WalletActor {
   private async submit(venue: VenueStub, venueId: string, req: OrderRequest, options: SubmitOptions, symbols: readonly SymbolSpec[]): Promise<void> {
     const id = req.clientOrderId;
     try {
-      const answer = await (venue as unknown as { submit: BudgetedSubmit }).submit(this.walletId, req, options);
+      const answer = await venue.submit(this.walletId, req, options);
       this.decideNow({ kind: "venue_answer", clientOrderId: id, venueId, symbols, answer }, [id], answer.ok ? answer.fills : [], Date.now());
       if (!answer.ok && VENUE_FAILURES.has(answer.code)) this.reportVenueError(venueId, answer.code);
     } catch (err) {

@@ -128,8 +128,9 @@ export class Venue extends DurableObject<Env> {
   /**
    * Places an order for an account (an agent), idempotent on the client order id: a repeat
    * answers the order as it stands and places nothing. A market buy spends at most
-   * `quoteBudget` (notional + fee). Fills go to the agent's wallet before this answers (and by
-   * alarm, if that delivery fails).
+   * `quoteBudget` (notional + fee). The fills come back in the answer, and the agent applies them
+   * in the same step that settles its order; they also stay in the outbox, which the alarm
+   * delivers a moment later (a repeat the agent's inbox ignores), so a lost answer loses no fill.
    */
   async submit(account: string, order: OrderRequest, options: { quoteBudget?: string | null } = {}): Promise<SubmitResult> {
     const known = this.store.record(order.clientOrderId);
@@ -144,7 +145,6 @@ export class Venue extends DurableObject<Env> {
       this.persist(out.step);
       reply = out.reply;
     }
-    await this.deliverFills();
     await this.arm();
     return reply;
   }

@@ -40,21 +40,23 @@ function buy(agent: string, symbol: string, quantity: string) {
 }
 
 describe("an order's path", () => {
-  it("when an order is placed then it takes one risk check and one submit: no treasury lookup, no venue open() or ticker", async () => {
+  it("when an order is placed then it takes one risk check and one submit: no treasury lookup, no venue open() or ticker, no fill delivery in the path", async () => {
     const venue = await protoOf<Methods>(venueStub(env, "paper-binance"));
     const treasury = await protoOf<Methods>(treasuryStub(env));
     const risk = await protoOf<Methods>(riskStub(env));
+    const agent = await protoOf<Methods>(agentStub(env, "agent:alex-arbitrage"));
+    expect("open" in venue, "the venue has no open(): it knows its id from its name").toBe(false);
     const calls = {
       lookup: vi.spyOn(treasury, "lookup"),
-      open: vi.spyOn(venue, "open"),
       ticker: vi.spyOn(venue, "ticker"),
+      applyFills: vi.spyOn(agent, "applyFills"),
       submit: vi.spyOn(venue, "submit"),
       preTrade: vi.spyOn(risk, "preTrade"),
     };
     const res = await buy("agent:alex-arbitrage", "BTC-USD", "0.001");
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body.risk.mark).not.toBeNull();
-    expect(Object.fromEntries(Object.entries(calls).map(([k, spy]) => [k, spy.mock.calls.length]))).toEqual({ lookup: 0, open: 0, ticker: 0, submit: 1, preTrade: 1 });
+    expect(Object.fromEntries(Object.entries(calls).map(([k, spy]) => [k, spy.mock.calls.length]))).toEqual({ lookup: 0, ticker: 0, applyFills: 0, submit: 1, preTrade: 1 });
     // A market buy tells the venue its budget: what the agent reserved for it.
     const budget = (calls.submit.mock.calls[0]?.[2] as { quoteBudget: string } | undefined)?.quoteBudget;
     const mark = new Decimal(res.body.risk.mark);
