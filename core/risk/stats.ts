@@ -124,27 +124,7 @@ export function ledoitWolf(m: ReturnMatrix): { cov: Float64Array; shrinkage: num
   //   Σ_ij Σ_t y_it²·y_jt²            = Σ_t (Σ_i y_it²)²
   //   Σ_{i≠j} (sd_j/sd_i) Σ_t y_it³·y_jt = Σ_t Σ_i (y_it³/sd_i)·(A_t − sd_i·y_it),  A_t = Σ_j sd_j·y_jt
   // so the estimator costs one Gram product plus O(bars · assets).
-  const d = m.data;
-  let squares = 0; // Σ_t (Σ_i y_it²)²
-  let fourth = 0; // Σ_t Σ_i y_it⁴
-  let cross = 0; // Σ_t Σ_i (y_it³/sd_i)·(A_t − sd_i·y_it)
-  for (let t = 0; t < T; t++) {
-    const row = t * n;
-    let sq = 0;
-    let a = 0;
-    for (let i = 0; i < n; i++) {
-      const y = d[row + i]! - mean[i]!;
-      sq += y * y;
-      a += sd[i]! * y;
-    }
-    squares += sq * sq;
-    for (let i = 0; i < n; i++) {
-      const y = d[row + i]! - mean[i]!;
-      const y2 = y * y;
-      fourth += y2 * y2;
-      cross += y2 * y * invSd[i]! * (a - sd[i]! * y);
-    }
-  }
+  const { squares, fourth, cross } = fourthMoments(m, mean, sd, invSd);
   let sumS2 = 0; // Σ_ij s_ij²
   let diagS2 = 0; // Σ_i s_ii²
   let weighted = 0; // Σ_{i≠j} sd_i·sd_j·s_ij (= (sd_j/sd_i)·s_ii·s_ij)
@@ -168,7 +148,9 @@ export function ledoitWolf(m: ReturnMatrix): { cov: Float64Array; shrinkage: num
   // covariances of target and sample (its diagonal part is π̂'s diagonal).
   const phi = squares / T - sumS2;
   const rho = fourth / T - diagS2 + rBar * (cross / T - weighted);
-  const kappa = gamma > 0 ? (phi - rho) / gamma : 0;
+  // γ̂ at rounding noise of the covariances means the target is the sample (always so for two
+  // assets: one correlation is its own average); dividing by it would pin δ at 1 (defect 8).
+  const kappa = gamma > GAMMA_NOISE * sumS2 ? (phi - rho) / gamma : 0;
   const shrinkage = Math.max(0, Math.min(1, kappa / T));
 
   // Apply δ to the unbiased sample covariance and the target built from it.
@@ -183,6 +165,37 @@ export function ledoitWolf(m: ReturnMatrix): { cov: Float64Array; shrinkage: num
     }
   }
   return { cov, shrinkage };
+}
+
+/** Below this share of Σ s_ij², γ̂ is rounding noise, not a distance between target and sample. */
+const GAMMA_NOISE = 1e-14;
+
+/** The sums of fourth moments Ledoit–Wolf's intensity needs, in one pass over the bars (see ledoitWolf). */
+function fourthMoments(m: ReturnMatrix, mean: Float64Array, sd: Float64Array, invSd: Float64Array): { squares: number; fourth: number; cross: number } {
+  const n = m.assets.length;
+  const T = m.bars;
+  const d = m.data;
+  let squares = 0; // Σ_t (Σ_i y_it²)²
+  let fourth = 0; // Σ_t Σ_i y_it⁴
+  let cross = 0; // Σ_t Σ_i (y_it³/sd_i)·(A_t − sd_i·y_it)
+  for (let t = 0; t < T; t++) {
+    const row = t * n;
+    let sq = 0;
+    let a = 0;
+    for (let i = 0; i < n; i++) {
+      const y = d[row + i]! - mean[i]!;
+      sq += y * y;
+      a += sd[i]! * y;
+    }
+    squares += sq * sq;
+    for (let i = 0; i < n; i++) {
+      const y = d[row + i]! - mean[i]!;
+      const y2 = y * y;
+      fourth += y2 * y2;
+      cross += y2 * y * invSd[i]! * (a - sd[i]! * y);
+    }
+  }
+  return { squares, fourth, cross };
 }
 
 /**
