@@ -181,6 +181,20 @@ describe("halts", () => {
     ]);
   });
 
+  it("when the kill switch is released then its critical alert is cleared, no longer active (defect 1)", async () => {
+    expect((await halt({ scope: "agent", id: SOPHIA, reason: "defect 1 check" })).status).toBe(201);
+    type Alert = { key: string; rule: string; level: string; scope: { id?: string }; clearedAtMs: number | null };
+    const haltAlert = (alerts: Alert[]) => alerts.find((a) => a.rule === "kill_switch" && a.scope.id === SOPHIA && a.key.startsWith("halt:"));
+    const during = (await api("GET", "/api/risk/alerts?level=critical", { role: "viewer" })).body.alerts as Alert[];
+    expect(haltAlert(during)).toMatchObject({ level: "critical", clearedAtMs: null });
+    expect((await resume({ scope: "agent", id: SOPHIA, reason: "defect 1 over" })).status).toBe(200);
+    const after = (await api("GET", "/api/risk/alerts?level=critical", { role: "viewer" })).body.alerts as Alert[];
+    expect(haltAlert(after)?.clearedAtMs).toEqual(expect.any(Number));
+    const report = await riskStub(env).report();
+    expect(report.halts).toHaveLength(0);
+    expect(report.alerts.filter((a) => a.rule === "kill_switch" && a.clearedAtMs === null)).toEqual([]);
+  });
+
   it("when a farm is halted then its agents are refused and other farms' agents are not", async () => {
     const marcus = await agentStub(env, MARCUS).riskView();
     const farm = marcus?.farm;
