@@ -1,11 +1,17 @@
 import type { AgentRiskView, HeldPosition } from "../core/messages.js";
 import { str } from "../core/money.js";
+import { PAPER_VENUES, paperVenueSpec } from "../core/paper-venues.js";
 import { RISK_HISTORY_SOURCE, paperHistory } from "../core/risk/history.js";
 import { DEFAULT_LIMITS } from "../core/risk/limits.js";
 import { checkedPositions, heldOf, withAgentHeld, withOpenBuys } from "../core/risk/monitor/index.js";
 import { PreTradeState } from "../core/risk/pretrade.js";
 import type { RiskComputation, RiskContext, RiskInputs } from "../core/risk/report.js";
 import type { ReturnMatrix, RiskPosition, RiskQuote } from "../core/risk/types.js";
+
+/** Lot sizes, minimum notionals and ticks of the paper symbols: what mitigation orders and stops are rounded to. */
+const SYMBOLS = paperVenueSpec(PAPER_VENUES[0]?.id ?? "paper-binance")?.symbols ?? [];
+const LOTS = Object.fromEntries(SYMBOLS.map((s) => [s.symbol, { lotSize: s.lotSize, minNotional: s.minNotional }]));
+const TICKS = Object.fromEntries(SYMBOLS.map((s) => [s.symbol, s.tickSize]));
 
 /**
  * What the monitor holds in memory between cycles for the pre-trade check and stress tests: the
@@ -28,8 +34,8 @@ export class RiskBook {
   }
 
   /** The figures' context besides limits, halts, marks and venue errors. */
-  context(): Pick<RiskContext, "returns" | "historySource"> {
-    return { returns: this.returns(), historySource: RISK_HISTORY_SOURCE };
+  context(): Pick<RiskContext, "returns" | "historySource" | "lots" | "ticks"> {
+    return { returns: this.returns(), historySource: RISK_HISTORY_SOURCE, lots: LOTS, ticks: TICKS };
   }
 
   /** What an agent sent with its order: its positions (fills since the last cycle count at once) and its open buys. */

@@ -10,6 +10,14 @@ import { agentStub, farmStub, openVenue, treasuryStub } from "./stubs.js";
 
 /** What the monitor reads, and whom it asks to act: the I/O around its machine (core/risk/monitor). */
 
+const DEFAULT_CYCLE_SECONDS = 10;
+
+/** The cycle's period: RISK_CYCLE_SECONDS (at least 1), else 10 s. */
+export function cycleMs(env: Env): number {
+  const s = Number(env.RISK_CYCLE_SECONDS ?? DEFAULT_CYCLE_SECONDS);
+  return Number.isFinite(s) && s >= 1 ? Math.round(s * 1000) : DEFAULT_CYCLE_SECONDS * 1000;
+}
+
 /** Reads every agent's book, the wallets' cash, and every paper venue's prices. */
 export async function gather(env: Env, nowMs: number): Promise<RiskInputs> {
   const directory = await treasuryStub(env).directory();

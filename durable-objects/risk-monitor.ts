@@ -1,28 +1,23 @@
 import { DurableObject } from "cloudflare:workers";
-import { PAPER_VENUES, paperVenueSpec } from "../core/paper-venues.js";
 import type { HeldPosition } from "../core/messages.js";
 import { dec } from "../core/money.js";
 import type { RiskRefusal } from "../core/refusals.js";
-import type { Halt, LimitsConfig, PreTradeDecision, PreTradeOrder, RiskAlert, RiskReport, RiskScope, StressResult, StressScenario, VarConfidence, VarFigure, VarHorizon, VarMethod } from "../core/risk/types.js";
+import type { Halt, LimitsConfig, PreTradeDecision, PreTradeOrder, RiskAlert, RiskReport, RiskScope, StressResult, VarConfidence, VarFigure, VarHorizon, VarMethod } from "../core/risk/types.js";
 import { scopeLabel } from "../core/risk/alerts.js";
 import { type RiskComputation, computeRisk } from "../core/risk/report.js";
 import { DEFAULT_LIMITS, type LimitsPatch } from "../core/risk/limits.js";
 import { limitUsage, preTrade } from "../core/risk/pretrade.js";
-import { STRESS_SCENARIOS, type StressRequest, runStress } from "../core/risk/stress.js";
+import { type StressRequest, runStress } from "../core/risk/stress.js";
 import * as machine from "../core/risk/monitor/index.js";
 import { notifyAll, notifyTargets } from "../adapters/notify/alerts.js";
 import { Outbox } from "./outbox.js";
 import { RiskBook } from "./risk-book.js";
-import { activeAgents, cancelOpenOrders, gather, knownScope, placeRiskOrder, readQuotes, riskViewOf } from "./risk-io.js";
+import { NoticeQueue } from "./risk-notices.js";
+import { activeAgents, cycleMs, cancelOpenOrders, gather, knownScope, placeRiskOrder, readQuotes, riskViewOf } from "./risk-io.js";
 import * as store from "./risk-store.js";
 
 export type { RiskReport };
 
-const DEFAULT_CYCLE_SECONDS = 10;
-/** Lot sizes, minimum notionals and ticks of the paper symbols: what mitigation orders and stops are rounded to. */
-const SYMBOLS = paperVenueSpec(PAPER_VENUES[0]?.id ?? "paper-binance")?.symbols ?? [];
-const LOTS = Object.fromEntries(SYMBOLS.map((s) => [s.symbol, { lotSize: s.lotSize, minNotional: s.minNotional }]));
-const TICKS = Object.fromEntries(SYMBOLS.map((s) => [s.symbol, s.tickSize]));
 /** Stops are checked on every step of the market clock while there are positions to protect. */
 const STOP_CHECK_MS = 1_000;
 
@@ -40,12 +35,15 @@ export class RiskMonitor extends DurableObject<Env> {
   private readonly outbox: Outbox;
   private state: machine.MonitorState = { config: DEFAULT_LIMITS, halts: new Map(), active: new Map(), recent: [], last: null };
   private readonly book = new RiskBook();
+  private readonly notices: NoticeQueue;
+  private noticeSeq = 0;
   private cycling: Promise<RiskReport> | null = null;
   private watching: Promise<void> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    this.notices = new NoticeQueue(this.sql, env);
     this.outbox = new Outbox(this.sql, env, { thread: () => "risk", state: () => machine.threadState(this.state), topics: () => [] }, () => void this.armAlarm());
     void ctx.blockConcurrencyWhile(async () => {
       for (const statement of store.RISK_SCHEMA) this.sql.exec(statement);
@@ -58,11 +56,6 @@ export class RiskMonitor extends DurableObject<Env> {
     });
   }
 
-  private cycleMs(): number {
-    const s = Number(this.env.RISK_CYCLE_SECONDS ?? DEFAULT_CYCLE_SECONDS);
-    return Number.isFinite(s) && s >= 1 ? Math.round(s * 1000) : DEFAULT_CYCLE_SECONDS * 1000;
-  }
-
   /**
    * Every order's check, from state held in memory: approve, resize to fit, or reject with the rule.
    * A dry run answers by the same rules and counts nothing (POST /api/orders/check).
@@ -72,7 +65,15 @@ export class RiskMonitor extends DurableObject<Env> {
     // A fresh monitor knows nothing yet: it reads the desk once before it answers (fail closed, never blind).
     if (!this.state.last) await this.runCycle();
     this.book.refreshAgent(order.agent, held, openBuys);
-    return preTrade(this.book.pre, order, Date.now(), dryRun);
+    const nowMs = Date.now();
+    const decision = preTrade(this.book.pre, order, nowMs, dryRun);
+    const notice = machine.decisionNotice(order, decision, dryRun, nowMs, ++this.noticeSeq);
+    if (notice) {
+      // Queued with the answer, published after it: a denial's event never slows the order.
+      this.notices.enqueue(notice);
+      this.ctx.waitUntil(this.notices.drain().finally(() => this.armAlarm()));
+    }
+    return decision;
   }
 
   /** An agent's venue call failed: counted towards the venue-error breaker. */
@@ -88,21 +89,15 @@ export class RiskMonitor extends DurableObject<Env> {
   }
 
   async varFigure(method: VarMethod, confidence: VarConfidence, horizon: VarHorizon): Promise<VarFigure> {
-    const report = await this.report();
-    const figure = report.var.find((v) => v.method === method && v.confidence === confidence && v.horizon === horizon);
-    if (!figure) throw new Error(`invariant: the report has every VaR figure, missing ${method} ${confidence} ${horizon}`);
-    return figure;
+    return machine.findVar((await this.report()).var, method, confidence, horizon);
   }
 
   /** A named or custom stress scenario on the desk as it stands. */
   async stress(req: StressRequest): Promise<Outcome<{ result: StressResult }>> {
     const report = await this.report();
-    let scenario: StressScenario | undefined;
-    if ("scenario" in req) {
-      scenario = STRESS_SCENARIOS.find((s) => s.id === req.scenario);
-      if (!scenario) return { ok: false, code: "unknown_scenario", message: `no scenario ${req.scenario}; the named ones are ${STRESS_SCENARIOS.map((s) => s.id).join(", ")}` };
-    } else scenario = req.custom;
-    const result = runStress(scenario, { positions: this.book.positions, quotes: this.book.quotes, returns: this.book.returns(), equity: dec(report.equity), cov: this.book.covariance });
+    const named = machine.stressScenario(req);
+    if (!named.ok) return named;
+    const result = runStress(named.scenario, { positions: this.book.positions, quotes: this.book.quotes, returns: this.book.returns(), equity: dec(report.equity), cov: this.book.covariance });
     return { ok: true, result };
   }
 
@@ -154,13 +149,13 @@ export class RiskMonitor extends DurableObject<Env> {
   }
 
   private ensureLoop(): void {
-    if (store.startLoop(this.sql, Date.now() + this.cycleMs())) void this.armAlarm();
+    if (store.startLoop(this.sql, Date.now() + cycleMs(this.env))) void this.armAlarm();
   }
 
   private async armAlarm(): Promise<void> {
     let due = store.nextCycleMs(this.sql);
     if (this.book.positions.length > 0 && due !== null) due = Math.min(due, Date.now() + STOP_CHECK_MS);
-    if (this.outbox.pending() > 0) due = Math.min(due ?? Infinity, Date.now() + 2_000);
+    if (this.outbox.pending() + this.notices.pending() > 0) due = Math.min(due ?? Infinity, Date.now() + 2_000);
     if (due === null) return;
     await this.ctx.storage.setAlarm(due);
   }
@@ -171,7 +166,7 @@ export class RiskMonitor extends DurableObject<Env> {
       const next = store.nextCycleMs(this.sql);
       if (next !== null && nowMs >= next - 50) await this.runCycle();
       else if (this.book.positions.length > 0) await this.watchStops(nowMs);
-      await this.outbox.drain();
+      await Promise.all([this.outbox.drain(), this.notices.drain()]);
     } finally {
       await this.armAlarm();
     }
@@ -180,7 +175,7 @@ export class RiskMonitor extends DurableObject<Env> {
   /** One cycle: gather, compute the figures, decide, persist, then cancel, mitigate, watch stops and notify (never before a halt is in force). */
   private async cycle(): Promise<RiskReport> {
     const nowMs = Date.now();
-    store.setNextCycle(this.sql, nowMs + this.cycleMs());
+    store.setNextCycle(this.sql, nowMs + cycleMs(this.env));
     const inputs = await gather(this.env, nowMs);
     const out: RiskComputation = computeRisk(inputs, {
       config: this.state.config,
@@ -188,8 +183,6 @@ export class RiskMonitor extends DurableObject<Env> {
       marks: store.loadMarks(this.sql),
       venueErrors: store.venueErrorCounts(this.sql, nowMs),
       ...this.book.context(),
-      lots: LOTS,
-      ticks: TICKS,
     });
     this.book.feed(out, inputs);
     const decided = machine.decideCycle(this.state, out, limitUsage(this.book.pre, nowMs), nowMs);

@@ -4,6 +4,7 @@ import { scopeKey } from "../core/risk/breakers.js";
 import { DEFAULT_LIMITS } from "../core/risk/limits.js";
 import type { Halt, LimitsConfig, RiskAlert, RiskPosition, RiskReport } from "../core/risk/types.js";
 import { type Outbox, OUTBOX_SCHEMA } from "./outbox.js";
+import { NOTICE_SCHEMA } from "./risk-notices.js";
 
 /** A venue error older than this no longer counts towards the breaker. */
 const VENUE_ERROR_WINDOW_MS = 5 * 60_000;
@@ -11,6 +12,7 @@ const VENUE_ERROR_WINDOW_MS = 5 * 60_000;
 /** The monitor's tables, besides its outbox's. */
 export const RISK_SCHEMA: readonly string[] = [
   ...OUTBOX_SCHEMA,
+  ...NOTICE_SCHEMA,
   `CREATE TABLE IF NOT EXISTS risk_config (id INTEGER PRIMARY KEY CHECK (id = 1), config TEXT NOT NULL, updated_ms INTEGER NOT NULL, updated_by TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS halts (scope TEXT PRIMARY KEY, halt TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS alerts (key TEXT PRIMARY KEY, alert TEXT NOT NULL, active INTEGER NOT NULL, last_ms INTEGER NOT NULL)`,

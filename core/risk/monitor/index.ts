@@ -8,3 +8,4 @@ export * from "./halts.js";
 export * from "./cycle.js";
 export * from "./orders.js";
 export * from "./pricing.js";
+export * from "./notices.js";
