@@ -99,7 +99,7 @@ export async function knownScope(env: Env, scope: RiskScope): Promise<boolean> {
 export async function placeRiskOrder(env: Env, o: RiskOrder): Promise<RiskOrderResult> {
   const out = await agentStub(env, o.agent)
     .placeOrder(o.venue, { clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, type: "market", quantity: o.quantity, price: null, timeInForce: "ioc" }, { origin: "risk" })
-    .catch((err: unknown) => ({ ok: false as const, code: "unavailable", message: err instanceof Error ? err.message : String(err) }));
+    .catch((err: unknown) => ({ ok: false as const, code: "unavailable" as const, message: err instanceof Error ? err.message : String(err) }));
   return out.ok ? { ok: true } : { ok: false, code: out.code, message: out.message };
 }
 

@@ -1,5 +1,6 @@
 import { type Json, custom, toolCall } from "../../events.js";
 import { dec, str } from "../../money.js";
+import type { RefusalCode } from "../../refusals.js";
 import { triggeredStops } from "../stops.js";
 import type { Reduction, RiskAlert, RiskQuote, RiskScope, WatchedPosition } from "../types.js";
 import { type MonitorDecision, type MonitorState, draft, finish, keepRecent, record } from "./state.js";
@@ -19,7 +20,7 @@ export interface RiskOrder {
 }
 
 /** How the agent answered a risk order. */
-export type RiskOrderResult = { readonly ok: true } | { readonly ok: false; readonly code: string; readonly message: string };
+export type RiskOrderResult = { readonly ok: true } | { readonly ok: false; readonly code: RefusalCode; readonly message: string };
 
 /** Mitigation: each reduction as an order, with an id from the cycle. */
 export function mitigationOrders(reductions: readonly Reduction[], nowMs: number): RiskOrder[] {
