@@ -51,7 +51,7 @@ describe("the risk report", () => {
     expect(risk.correlation.assets).toEqual(["BTC", "ETH", "SOL"]);
     expect(risk.stress.map((s: { scenario: string }) => s.scenario)).toEqual(["btc_crash", "crypto_crash", "venue_outage", "liquidity_crunch", "worst_day"]);
     expect(new Decimal(risk.equity).gt(0)).toBe(true);
-  });
+  }, 20_000); // the first report draws the return history and runs the first cycle: seconds on a loaded machine
 
   it("when a VaR figure is asked for then it is the report's, and a bad query is a 400", async () => {
     const res = await api("GET", "/api/risk/var?method=historical&confidence=0.95&horizon=1h", { role: "viewer" });
@@ -320,7 +320,7 @@ describe("mitigation and stops", () => {
     expect(actions.results.map((a) => JSON.parse(a.detail) as { agent: string; placed: boolean })).toContainEqual(expect.objectContaining({ agent, placed: true }));
     expect((await resume({ scope: "desk", reason: "done" })).status).toBe(200);
     await setLimits({ agents: { [agent]: null } });
-  });
+  }, 20_000);
 });
 
 describe("stress tests", () => {
