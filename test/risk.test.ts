@@ -55,7 +55,7 @@ describe("the risk report", () => {
     expect(risk.correlation.assets).toEqual(["BTC", "ETH", "SOL"]);
     expect(risk.stress.map((s: { scenario: string }) => s.scenario)).toEqual(["btc_crash", "crypto_crash", "venue_outage", "liquidity_crunch", "worst_day"]);
     expect(new Decimal(risk.equity).gt(0)).toBe(true);
-  });
+  }, 20_000); // the first report draws the return history and runs the first cycle: seconds on a loaded machine
 
   it("when a VaR figure is asked for then it is the report's, and a bad query is a 400", async () => {
     const res = await api("GET", "/api/risk/var?method=historical&confidence=0.95&horizon=1h", { role: "viewer" });
@@ -154,6 +154,46 @@ describe("pre-trade checks", () => {
   });
 });
 
+describe("risk denials", () => {
+  type Notice = { topics: string; value: Record<string, unknown> };
+  async function notices(name: string, agent: string): Promise<Notice[]> {
+    await hubStub(env).flush();
+    const rows = await env.DB.prepare(`SELECT topics, event FROM events WHERE thread = 'risk' AND type = 'CUSTOM' AND event LIKE ? ORDER BY seq`).bind(`%${name}%`).all<{ topics: string; event: string }>();
+    return rows.results.map((r) => ({ topics: r.topics, value: (JSON.parse(r.event) as { value: Record<string, unknown> }).value })).filter((n) => n.value.agent === agent);
+  }
+  async function eventually(name: string, agent: string, quantity: string): Promise<Notice | undefined> {
+    for (let i = 0; i < 50; i++) {
+      const found = (await notices(name, agent)).find((n) => n.value.quantity === quantity);
+      if (found) return found;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return undefined;
+  }
+
+  it("when an order is rejected or resized then the risk thread says so with the rule and reason, to the desk, the agent and its farm; a dry run says nothing", async () => {
+    const farm = (await agentStub(env, SOPHIA).riskView())?.farm ?? null;
+    expect(farm).toBeTruthy();
+    const base = { agent: SOPHIA, farm, venue: "paper-binance", symbol: "BTC-USD", side: "buy" as const, price: null, reduceOnly: false, lotSize: "0.00001", minNotional: "5" };
+    const monitor = riskStub(env);
+    const resized = await monitor.preTrade({ ...base, quantity: "7.77" });
+    expect(resized.decision).toBe("resize");
+    expect((await halt({ scope: "agent", id: SOPHIA, reason: "denial events" })).status).toBe(201);
+    const dry = await monitor.preTrade({ ...base, quantity: "0.00222" }, undefined, undefined, true);
+    expect(dry.decision).toBe("reject");
+    const real = await monitor.preTrade({ ...base, quantity: "0.00111" });
+    expect(real.decision).toBe("reject");
+    if (real.decision !== "reject" || resized.decision !== "resize") return;
+
+    const denied = await eventually("cival.risk.denied", SOPHIA, "0.00111");
+    expect(denied?.value).toEqual({ agent: SOPHIA, farm, venue: "paper-binance", symbol: "BTC-USD", side: "buy", quantity: "0.00111", rule: real.rule, reason: real.reason });
+    for (const topic of ["desk", "risk", SOPHIA, farm]) expect(denied?.topics).toContain(`,${topic},`);
+    const resize = await eventually("cival.risk.resized", SOPHIA, "7.77");
+    expect(resize?.value).toMatchObject({ quantity: "7.77", allowed: resized.quantity, rule: resized.rule, reason: resized.reason });
+    expect((await notices("cival.risk.denied", SOPHIA)).filter((n) => n.value.quantity === "0.00222")).toEqual([]);
+    expect((await resume({ scope: "agent", id: SOPHIA, reason: "denial events over" })).status).toBe(200);
+  }, 20_000);
+});
+
 describe("halts", () => {
   it("when an admin halts the desk then open orders are cancelled, every order is refused, and resuming lets them through", async () => {
     const resting = await order(MARCUS, { type: "limit", price: "1000", quantity: "0.01", timeInForce: "gtc" });
@@ -183,6 +223,20 @@ describe("halts", () => {
       { kind: "halt", by: "admin@test", reason: "operator test of the kill switch" },
       { kind: "resume", by: "admin@test", reason: "test over" },
     ]);
+  });
+
+  it("when the kill switch is released then its critical alert is cleared, no longer active (defect 1)", async () => {
+    expect((await halt({ scope: "agent", id: SOPHIA, reason: "defect 1 check" })).status).toBe(201);
+    type Alert = { key: string; rule: string; level: string; scope: { id?: string }; clearedAtMs: number | null };
+    const haltAlert = (alerts: Alert[]) => alerts.find((a) => a.rule === "kill_switch" && a.scope.id === SOPHIA && a.key.startsWith("halt:"));
+    const during = (await api("GET", "/api/risk/alerts?level=critical", { role: "viewer" })).body.alerts as Alert[];
+    expect(haltAlert(during)).toMatchObject({ level: "critical", clearedAtMs: null });
+    expect((await resume({ scope: "agent", id: SOPHIA, reason: "defect 1 over" })).status).toBe(200);
+    const after = (await api("GET", "/api/risk/alerts?level=critical", { role: "viewer" })).body.alerts as Alert[];
+    expect(haltAlert(after)?.clearedAtMs).toEqual(expect.any(Number));
+    const report = await riskStub(env).report();
+    expect(report.halts).toHaveLength(0);
+    expect(report.alerts.filter((a) => a.rule === "kill_switch" && a.clearedAtMs === null)).toEqual([]);
   });
 
   it("when a farm is halted then its agents are refused and other farms' agents are not", async () => {
@@ -270,7 +324,7 @@ describe("mitigation and stops", () => {
     expect(actions.results.map((a) => JSON.parse(a.detail) as { agent: string; placed: boolean })).toContainEqual(expect.objectContaining({ agent, placed: true }));
     expect((await resume({ scope: "desk", reason: "done" })).status).toBe(200);
     await setLimits({ agents: { [agent]: null } });
-  });
+  }, 20_000);
 });
 
 describe("stress tests", () => {

@@ -137,19 +137,77 @@ export function computeRisk(inputs: RiskInputs, ctx: RiskContext): RiskComputati
   const { nowMs, positions, quotes } = inputs;
   const R = ctx.returns;
   const cov = ledoitWolf(R).cov;
-  const n = R.assets.length;
   const day = horizonFactor("1d", R.barMs);
+  const marksBySymbol = symbolMarks(quotes);
+  const { scopes, marks, desk, deskEquity, deskPerf } = scopeFiguresOf(inputs, ctx, cov);
 
-  // Marks by symbol: the mean of the venues' mids.
+  // The desk's figures.
+  const w = exposureVector(positions, R.assets);
+  const vars = varFigures(w, R, cov);
+  const ex = exposures(positions);
+  const corr = correlation(cov, R.assets.length);
+  const deskLimits = effectiveLimits(ctx.config, { kind: "desk" });
+  const stress = STRESS_SCENARIOS.map((s) => runStress(s, { positions, quotes, returns: R, equity: deskEquity, cov }));
+
+  // Breakers, then mitigation for what is over its limit.
+  const breakerScopes: ScopeMetrics[] = scopes.map((s) => ({ scope: s.scope, farm: s.farm, dailyPnl: str(s.dailyPnl), drawdown: s.drawdown, var: s.var }));
+  const { trip, clear } = evaluateBreakers(
+    { scopes: breakerScopes, venueErrors: [...ctx.venueErrors].map(([venue, e]) => ({ venue, count: e.count, agents: e.agents })), halts: ctx.halts },
+    ctx.config,
+    nowMs,
+  );
+  const reductions = planMitigation({
+    positions,
+    assets: R.assets,
+    cov,
+    barsPerDay: day,
+    limits: { maxGrossExposure: deskLimits.maxGrossExposure, maxVar: deskLimits.maxVar, maxPositionNotional: deskLimits.maxPositionNotional, maxConcentration: deskLimits.maxConcentration },
+    lots: ctx.lots,
+  });
+
+  const report: RiskReport = {
+    asOfMs: nowMs,
+    equity: str(deskEquity.toDecimalPlaces(2)),
+    peakEquity: str(deskEquity.minus(deskPerf).plus(marks.get("desk")?.peakPerf ?? "0").toDecimalPlaces(2)),
+    dailyPnl: str(desk.dailyPnl.toDecimalPlaces(2)),
+    drawdown: desk.drawdown,
+    grossExposure: ex.gross,
+    netExposure: ex.net,
+    leverage: leverage(dec(ex.gross), dec(ex.net), deskEquity),
+    concentration: concentration(positions),
+    correlation: correlationSummary(R.assets, corr),
+    liquidity: liquidity(positions, quotes),
+    exposure: { byAsset: ex.byAsset, byVenue: ex.byVenue },
+    var: vars,
+    limits: ctx.config,
+    usage: [],
+    halts: ctx.halts,
+    positions: watchedPositions(positions, ctx),
+    stress,
+    alerts: [],
+    history: { bars: R.bars, source: ctx.historySource },
+  };
+  return { report, covariance: cov, marks, scopes, trips: trip, clears: clear, reductions, conditions: figureConditions(positions, ctx), marksBySymbol };
+}
+
+/** Marks by symbol: the mean of the venues' mids. */
+function symbolMarks(quotes: readonly RiskQuote[]): Record<string, string> {
   const sums = new Map<string, { sum: Decimal; count: number }>();
   for (const q of quotes) {
     const s = sums.get(q.symbol) ?? { sum: ZERO, count: 0 };
     sums.set(q.symbol, { sum: s.sum.plus(dec(q.bid).plus(q.ask).div(2)), count: s.count + 1 });
   }
-  const marksBySymbol: Record<string, string> = {};
-  for (const [symbol, s] of sums) marksBySymbol[symbol] = str(s.sum.div(s.count).toDecimalPlaces(8));
+  const out: Record<string, string> = {};
+  for (const [symbol, s] of sums) out[symbol] = str(s.sum.div(s.count).toDecimalPlaces(8));
+  return out;
+}
 
-  // Money per scope: an agent's equity is its cash and positions; its perf is equity less capital.
+/** Money per scope (agents, farms, then the desk first): an agent's equity is its cash and positions; its perf is equity less capital. */
+function scopeFiguresOf(inputs: RiskInputs, ctx: RiskContext, cov: Float64Array): { scopes: ScopeFigures[]; marks: Map<string, ScopeMark>; desk: ScopeFigures; deskEquity: Decimal; deskPerf: Decimal } {
+  const { nowMs, positions } = inputs;
+  const R = ctx.returns;
+  const n = R.assets.length;
+  const day = horizonFactor("1d", R.barMs);
   const value = new Map<string, Decimal>();
   for (const p of positions) value.set(p.agent, (value.get(p.agent) ?? ZERO).plus(positionNotional(p)));
   const marks = new Map<string, ScopeMark>();
@@ -185,67 +243,27 @@ export function computeRisk(inputs: RiskInputs, ctx: RiskContext): RiskComputati
   const deskEquity = agentsEquity.plus(inputs.otherCash);
   const desk = scopeFigures({ kind: "desk" }, null, deskEquity, deskPerf, positions);
   scopes.unshift(desk);
+  return { scopes, marks, desk, deskEquity, deskPerf };
+}
 
-  // The desk's figures.
-  const w = exposureVector(positions, R.assets);
-  const vars = varFigures(w, R, cov);
-  const ex = exposures(positions);
-  const corr = correlation(cov, n);
-  const deskLimits = effectiveLimits(ctx.config, { kind: "desk" });
-  const watched: WatchedPosition[] = positions.map((p) => {
+/** Positions with their notional and protective stop (the strategy's, or the limits' distance). */
+function watchedPositions(positions: readonly RiskPosition[], ctx: RiskContext): WatchedPosition[] {
+  return positions.map((p) => {
     const agentLimits = effectiveLimits(ctx.config, { kind: "agent", id: p.agent }, p.farm);
     const stop = stopFor(p, ctx.strategyStops?.get(`${p.agent}|${p.venue}|${p.symbol}`) ?? null, agentLimits, ctx.ticks[p.symbol] ?? "0.01");
     return { ...p, notional: cents(positionNotional(p)), stop };
   });
-  const stress = STRESS_SCENARIOS.map((s) => runStress(s, { positions, quotes, returns: R, equity: deskEquity, cov }));
+}
 
-  // Breakers, then mitigation for what is over its limit.
-  const breakerScopes: ScopeMetrics[] = scopes.map((s) => ({ scope: s.scope, farm: s.farm, dailyPnl: str(s.dailyPnl), drawdown: s.drawdown, var: s.var }));
-  const { trip, clear } = evaluateBreakers(
-    { scopes: breakerScopes, venueErrors: [...ctx.venueErrors].map(([venue, e]) => ({ venue, count: e.count, agents: e.agents })), halts: ctx.halts },
-    ctx.config,
-    nowMs,
-  );
-  const reductions = planMitigation({
-    positions,
-    assets: R.assets,
-    cov,
-    barsPerDay: day,
-    limits: { maxGrossExposure: deskLimits.maxGrossExposure, maxVar: deskLimits.maxVar, maxPositionNotional: deskLimits.maxPositionNotional, maxConcentration: deskLimits.maxConcentration },
-    lots: ctx.lots,
-  });
-
+/** Alert conditions the figures raise: assets without history, venues failing. */
+function figureConditions(positions: readonly RiskPosition[], ctx: RiskContext): AlertCondition[] {
   const conditions: AlertCondition[] = [];
-  const missing = [...new Set(positions.map((p) => p.asset))].filter((a) => !R.assets.includes(a));
+  const missing = [...new Set(positions.map((p) => p.asset))].filter((a) => !ctx.returns.assets.includes(a));
   if (missing.length > 0) conditions.push({ key: "no_history", level: "warning", rule: "no_price", scope: { kind: "desk" }, message: `no return history for ${missing.join(", ")}: VaR leaves them out` });
   for (const [venue, e] of ctx.venueErrors) {
     if (e.count > 0) conditions.push({ key: `venue_errors:${venue}`, level: e.count >= ctx.config.venueErrorThreshold ? "critical" : "warning", rule: "venue_errors", scope: { kind: "desk" }, message: `${venue} failed ${e.count} times in five minutes` });
   }
-
-  const dd = desk.drawdown;
-  const report: RiskReport = {
-    asOfMs: nowMs,
-    equity: str(deskEquity.toDecimalPlaces(2)),
-    peakEquity: str(deskEquity.minus(deskPerf).plus(marks.get("desk")?.peakPerf ?? "0").toDecimalPlaces(2)),
-    dailyPnl: str(desk.dailyPnl.toDecimalPlaces(2)),
-    drawdown: dd,
-    grossExposure: ex.gross,
-    netExposure: ex.net,
-    leverage: leverage(dec(ex.gross), dec(ex.net), deskEquity),
-    concentration: concentration(positions),
-    correlation: correlationSummary(R.assets, corr),
-    liquidity: liquidity(positions, quotes),
-    exposure: { byAsset: ex.byAsset, byVenue: ex.byVenue },
-    var: vars,
-    limits: ctx.config,
-    usage: [],
-    halts: ctx.halts,
-    positions: watched,
-    stress,
-    alerts: [],
-    history: { bars: R.bars, source: ctx.historySource },
-  };
-  return { report, covariance: cov, marks, scopes, trips: trip, clears: clear, reductions, conditions, marksBySymbol };
+  return conditions;
 }
 
 /** Alert conditions from the limit gauges: warning from 80% of a limit, critical at or over it. */

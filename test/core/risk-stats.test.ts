@@ -216,6 +216,16 @@ describe("Ledoit–Wolf shrinkage", () => {
     expect(ledoitWolf(m).shrinkage).toBeCloseTo(expected, 12);
   });
 
+  it("when there are two assets then the target is the sample and the shrinkage is 0, not 1 from rounding noise (defect 8)", () => {
+    for (const seed of ["two-a", "two-b", "two-c", "two-d", "two-e", "two-f"]) {
+      const m = factorReturns(2, 30, seed);
+      const { cov, shrinkage } = ledoitWolf(m);
+      expect(shrinkage).toBe(0);
+      const sample = covariance(m);
+      for (let k = 0; k < 4; k++) expect(at(cov, k)).toBeCloseTo(at(sample, k), 15);
+    }
+  });
+
   it("when the history is long and the assets plainly correlated then it barely shrinks", () => {
     const { shrinkage } = ledoitWolf(factorReturns(4, 5_000, "long"));
     expect(shrinkage).toBeLessThan(0.02);
