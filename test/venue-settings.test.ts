@@ -71,7 +71,9 @@ describe("venue settings", () => {
   });
 
   it("when keys are stored then they are sealed, never returned, and need the secret and the admin role", async () => {
-    const body = { credentials: { apiKey: "k-123", apiSecret: "s3cr3t-value" } };
+    // CDP's Ed25519 form: base64 of the RFC 8032 test seed followed by its public key.
+    const secret = "nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2DXWpgBgrEKt9VL/tPJZAc6DuFy89qmIyWvAhpo9wdRGg==";
+    const body = { credentials: { keyName: "k-123", privateKeyPem: secret } };
     expect((await api("PUT", "/api/venues/paper-coinbase/keys", { role: "trader", body })).status).toBe(403);
     const noSecret = { ...env, VENUE_KEYS_SECRET: undefined };
     const refused = await app.request("/api/venues/paper-coinbase/keys", { method: "PUT", headers: { Authorization: `Bearer ${await token("admin")}`, "Content-Type": "application/json" }, body: JSON.stringify(body) }, noSecret);
@@ -79,10 +81,20 @@ describe("venue settings", () => {
     const res = await app.request("/api/venues/paper-coinbase/keys", { method: "PUT", headers: { Authorization: `Bearer ${await token("admin")}`, "Content-Type": "application/json" }, body: JSON.stringify(body) }, env);
     expect(res.status).toBe(200);
     const text = await res.text();
-    expect(text).not.toContain("s3cr3t-value");
+    expect(text).not.toContain(secret);
     expect(JSON.parse(text).venue.hasKeys).toBe(true);
     const read = await api("GET", "/api/venues/paper-coinbase", { role: "admin" });
-    expect(JSON.stringify(read.body)).not.toContain("s3cr3t");
+    expect(JSON.stringify(read.body)).not.toContain(secret.slice(0, 16));
     expect((await api("PUT", "/api/venues/paper-coinbase/keys", { body: { credentials: {} } })).status).toBe(400);
+  });
+
+  it("when a venue's keys are not the kind its exchange reads then they are refused with 400 naming the field, and nothing is stored", async () => {
+    const wrong = await api("PUT", "/api/venues/paper-coinbase/keys", { body: { credentials: { keyName: "k", privateKeyPem: "c2hvcnQ=" } } });
+    expect(wrong.status).toBe(400);
+    expect(JSON.stringify(wrong.body)).toMatch(/privateKeyPem: .*5 bytes, expected 64/);
+    const binance = await api("PUT", "/api/venues/paper-binance/keys", { body: { credentials: { apiKey: "k", privateKeyPem: "not a pem" } } });
+    expect(binance.status).toBe(400);
+    expect(JSON.stringify(binance.body)).toMatch(/no PEM block 'PRIVATE KEY'/);
+    expect((await api("GET", "/api/venues/paper-binance", { role: "admin" })).body).toMatchObject({ venue: { hasKeys: false } });
   });
 });

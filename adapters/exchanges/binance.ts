@@ -1,7 +1,7 @@
 import type { Candle, CandleInterval, OrderBook, OrderRequest, OrderStatus, OrderType, Ticker, TimeInForce, VenueOrder } from "../../core/market.js";
 import { type Decimal, ZERO } from "../../core/money.js";
 import { ExchangeError, retryAfterMs } from "./errors.js";
-import { hmac, toHex, utf8 } from "./encoding.js";
+import { type BinanceCredentials, type BinanceSigner, binanceSigner } from "./binance-auth.js";
 import { type HttpResponse, type Transport, parseJson, queryString, send, transport, withRetries } from "./http.js";
 import { ClientIdBook, placeOnce, plain, validateOrder, venueClientId } from "./orders.js";
 import { Reader, averagePrice } from "./parse.js";
@@ -9,10 +9,8 @@ import { type Clock, FixedWindowLimiter } from "./rate-limit.js";
 import { BINANCE_SYMBOLS, SymbolMap, type SymbolTable } from "./symbols.js";
 import { type Balance, type CancelOutcome, type ClientOptions, DEFAULT_TIMEOUT_MS, DEFAULT_UNKNOWN_OUTCOME_LOOKUPS, type VenueClient, clockFrom } from "./types.js";
 
-export interface BinanceCredentials {
-  readonly apiKey: string;
-  readonly apiSecret: string;
-}
+export type { BinanceCredentials, BinanceEd25519Credentials, BinanceHmacCredentials } from "./binance-auth.js";
+export { signBinance, signBinanceEd25519 } from "./binance-auth.js";
 
 export interface BinanceOptions extends ClientOptions<BinanceCredentials> {
   readonly symbols?: SymbolTable;
@@ -60,7 +58,7 @@ interface Call {
   readonly order?: boolean;
 }
 
-/** Binance Spot over REST: HMAC-SHA256 signed query strings, request weight budgeted per minute. */
+/** Binance Spot over REST: query strings signed with an HMAC or Ed25519 key, request weight budgeted per minute. */
 export class BinanceClient implements VenueClient {
   readonly exchange = "binance" as const;
   private readonly t: Transport;
@@ -70,6 +68,7 @@ export class BinanceClient implements VenueClient {
   private readonly ids = new ClientIdBook();
   private readonly weight: FixedWindowLimiter;
   private readonly orders: FixedWindowLimiter;
+  private signer: BinanceSigner | null = null;
 
   constructor(private readonly options: BinanceOptions) {
     this.clock = clockFrom(options);
@@ -275,7 +274,7 @@ export class BinanceClient implements VenueClient {
         const creds = this.credentials();
         const timing = queryString({ recvWindow: this.options.recvWindowMs ?? 5000, timestamp: this.clock.now() });
         qs = qs === "" ? timing : `${qs}&${timing}`;
-        qs = `${qs}&signature=${await signBinance(creds.apiSecret, qs)}`;
+        qs = `${qs}&signature=${await this.sign(creds, qs)}`;
         headers["X-MBX-APIKEY"] = creds.apiKey;
       }
       const url = `${this.options.baseUrl}${spec.path}${qs === "" ? "" : `?${qs}`}`;
@@ -326,12 +325,17 @@ export class BinanceClient implements VenueClient {
   }
 
   private credentials(): BinanceCredentials {
-    if (!this.options.credentials) throw new ExchangeError("binance", "auth", "this endpoint is signed: configure an API key and secret");
+    if (!this.options.credentials) throw new ExchangeError("binance", "auth", "this endpoint is signed: configure an API key and its secret or Ed25519 private key");
     return this.options.credentials;
   }
-}
 
-/** Binance SIGNED endpoints: hex HMAC-SHA256 of the exact query string (and body) sent. */
-export async function signBinance(secret: string, totalParams: string): Promise<string> {
-  return toHex(await hmac("SHA-256", utf8(secret), utf8(totalParams)));
+  /** The percent-encoded signature of the query string; a key that cannot be read is an auth error. */
+  private async sign(creds: BinanceCredentials, payload: string): Promise<string> {
+    this.signer ??= binanceSigner(creds);
+    try {
+      return await this.signer(payload);
+    } catch (error) {
+      throw new ExchangeError("binance", "auth", `the API key could not be used: ${error instanceof Error ? error.message : "unknown error"}`);
+    }
+  }
 }

@@ -1,6 +1,6 @@
 import { CANDLE_INTERVALS, type Candle, type CandleInterval, type OrderBook, type OrderRequest, type OrderStatus, type OrderType, type Ticker, type TimeInForce, type VenueOrder } from "../../core/market.js";
 import { ZERO, str } from "../../core/money.js";
-import { coinbaseJwt, importCoinbaseKey, randomNonce } from "./coinbase-auth.js";
+import { type CoinbaseSigner, coinbaseJwt, importCoinbaseKey, randomNonce } from "./coinbase-auth.js";
 import { ExchangeError, retryAfterMs } from "./errors.js";
 import { type HttpResponse, type Transport, parseJson, queryString, send, transport, withRetries } from "./http.js";
 import { placeOnce, plain, unknownOrder, validateOrder } from "./orders.js";
@@ -10,9 +10,12 @@ import { COINBASE_SYMBOLS, SymbolMap, type SymbolTable } from "./symbols.js";
 import { type Balance, type CancelOutcome, type ClientOptions, DEFAULT_TIMEOUT_MS, DEFAULT_UNKNOWN_OUTCOME_LOOKUPS, type VenueClient, clockFrom } from "./types.js";
 
 export interface CoinbaseCredentials {
-  /** "organizations/{org_id}/apiKeys/{key_id}" */
+  /** The key's name or id: "organizations/{org_id}/apiKeys/{key_id}" (ECDSA keys) or the key id (Ed25519 keys). */
   readonly keyName: string;
-  /** The key secret as issued: a SEC1 PEM ("-----BEGIN EC PRIVATE KEY-----"). */
+  /**
+   * The key secret as issued. An ECDSA key is a PEM ("-----BEGIN EC PRIVATE KEY-----", or PKCS#8)
+   * and signs ES256; an Ed25519 key, CDP's default, is base64 of 64 bytes and signs EdDSA.
+   */
   readonly privateKeyPem: string;
 }
 
@@ -73,7 +76,7 @@ export class CoinbaseClient implements VenueClient {
   private readonly privateLimiter: RateLimiter;
   private readonly publicLimiter: RateLimiter;
   private readonly orderIds = new Map<string, string>();
-  private key: Promise<CryptoKey> | null = null;
+  private key: Promise<CoinbaseSigner> | null = null;
 
   constructor(private readonly options: CoinbaseOptions) {
     this.clock = clockFrom(options);

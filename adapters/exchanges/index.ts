@@ -7,11 +7,12 @@ import type { VenueClient } from "./types.js";
 
 export type { Balance, CancelOutcome, ClientOptions, VenueClient } from "./types.js";
 export { ExchangeError, type ExchangeErrorCode, isExchangeError } from "./errors.js";
-export { BinanceClient, type BinanceCredentials, type BinanceOptions } from "./binance.js";
+export { BinanceClient, type BinanceCredentials, type BinanceEd25519Credentials, type BinanceHmacCredentials, type BinanceOptions } from "./binance.js";
 export { CoinbaseClient, type CoinbaseCredentials, type CoinbaseOptions } from "./coinbase.js";
 export { KrakenClient, type KrakenCredentials, type KrakenOptions } from "./kraken.js";
 export { HyperliquidClient, type HyperliquidCredentials, type HyperliquidOptions } from "./hyperliquid.js";
 export { KeyEnvelopeError, openCredentials, sealCredentials, venueKeysSecret } from "./keys.js";
+export { type CredentialsByExchange, type ParsedCredentials, credentialSchemas, parseVenueCredentials } from "./credentials.js";
 
 /** Production REST endpoints. */
 export const BASE_URLS: Readonly<Record<ExchangeId, string>> = {

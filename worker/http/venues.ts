@@ -3,7 +3,7 @@ import { paperVenueSpec } from "../../core/paper-venues.js";
 import { venueIdSchema, venueKeysBodySchema, venueSettingsBodySchema } from "../../core/schemas.js";
 import { venueStub } from "../../durable-objects/stubs.js";
 import { assertRole } from "../middleware/auth.js";
-import { KeyEnvelopeError, sealCredentials, venueKeysSecret } from "../../adapters/exchanges/index.js";
+import { KeyEnvelopeError, credentialSchemas, sealCredentials, venueKeysSecret } from "../../adapters/exchanges/index.js";
 import type { AppEnv } from "../types.js";
 import { ApiError, jsonBody, parse, refusal } from "./errors.js";
 
@@ -31,9 +31,13 @@ export const venueRoutes = new Hono<AppEnv>()
     assertRole(c.get("principal").role, "admin", "setting a venue's keys");
     const id = venueId(c.req.param("id"));
     const body = parse(venueKeysBodySchema, await jsonBody(c), "venue keys");
+    const exchange = paperVenueSpec(id)?.exchange;
+    if (exchange === undefined) throw new ApiError(404, "unknown_venue", `no venue ${id}`);
+    // Per exchange: a key that cannot be read is refused now, not at the first live order.
+    const credentials = parse(credentialSchemas[exchange], body.credentials, `${exchange} keys`);
     let envelope: string;
     try {
-      envelope = await sealCredentials(venueKeysSecret(c.env), body.credentials, id);
+      envelope = await sealCredentials(venueKeysSecret(c.env), credentials, id);
     } catch (err) {
       if (err instanceof KeyEnvelopeError && err.code === "not_configured") {
         throw new ApiError(503, "keys_not_configured", "VENUE_KEYS_SECRET is not set: exchange keys cannot be stored (wrangler secret put VENUE_KEYS_SECRET)");

@@ -3,6 +3,8 @@ import type { OrderRequest } from "../../../core/market.js";
 import { BinanceClient, depthWeight, signBinance } from "../../../adapters/exchanges/binance.js";
 import { ExchangeError } from "../../../adapters/exchanges/errors.js";
 import { FixedWindowLimiter } from "../../../adapters/exchanges/rate-limit.js";
+import { ed25519 } from "@noble/curves/ed25519.js";
+import { ed25519Pkcs8, newEd25519, pkcs8Pem } from "./ed25519-keys.js";
 import { type Seen, fakeClock, fakeFetch, hang, hmacHex, json } from "./fakes.js";
 
 const BASE = "https://api.binance.test";
@@ -347,5 +349,35 @@ describe("Binance rate limits", () => {
     await make().openOrders("LTC-BTC");
     await make().openOrders("LTC-BTC");
     expect(clock.sleeps).toEqual([60_000]);
+  });
+});
+
+describe("Binance with an Ed25519 key", () => {
+  // The API key from Binance's Ed25519 example; the private key is ours (Binance does not publish its own).
+  const ED_API_KEY = "4yNzx3yWC5bS6YTwEkSRaC0nRmSQIIStAUOh1b6kqaBrTLIhjCpI5lJH8q8R8WNO";
+
+  it("when the credentials hold privateKeyPem then the order's query string is signed Ed25519, base64, percent-encoded last", async () => {
+    const ed = newEd25519();
+    const { c, f } = client(() => json({ ...documentedOrder, transactTime: T0, fills: [] }), { credentials: { apiKey: ED_API_KEY, privateKeyPem: pkcs8Pem(ed25519Pkcs8(ed.seed)) } });
+    await c.placeOrder(limitBuy);
+    const req = f.seen[0]!;
+    const qs = req.url.search.slice(1);
+    const at = qs.lastIndexOf("&signature=");
+    const payload = qs.slice(0, at);
+    expect(payload).toBe("symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&newClientOrderId=myOrder1&newOrderRespType=FULL&recvWindow=5000&timestamp=1499827319559");
+    const sent = qs.slice(at + "&signature=".length);
+    expect(sent).toMatch(/^[A-Za-z0-9%]+$/);
+    const signature = Uint8Array.from(atob(decodeURIComponent(sent)), (ch) => ch.charCodeAt(0));
+    expect(ed25519.verify(signature, new TextEncoder().encode(payload), ed.publicKey)).toBe(true);
+    expect(req.headers.get("X-MBX-APIKEY")).toBe(ED_API_KEY);
+  });
+
+  it("when the Ed25519 key cannot be read then the signed call fails as auth and nothing is sent", async () => {
+    const { c, f } = client(() => json({ balances: [] }), { credentials: { apiKey: ED_API_KEY, privateKeyPem: "not a pem" } });
+    const error = await c.balances().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExchangeError);
+    expect(error).toMatchObject({ code: "auth" });
+    expect((error as Error).message).toMatch(/no PEM block 'PRIVATE KEY'/);
+    expect(f.seen).toHaveLength(0);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { coinbaseJwt, importCoinbaseKey, parseSec1, pemBody } from "../../../adapters/exchanges/coinbase-auth.js";
+import { coinbaseJwt, importCoinbaseKey, parseSec1, pemBody, readCoinbaseSecret } from "../../../adapters/exchanges/coinbase-auth.js";
+import { signEd25519 } from "../../../adapters/exchanges/ed25519.js";
+import { RFC8032_EMPTY_SIGNATURE, RFC8032_PUBLIC, RFC8032_SEED, bytes, cdpSecret, ed25519Pkcs8, newEd25519, pkcs8Pem, verifyEdJwt } from "./ed25519-keys.js";
 import { hex } from "./fakes.js";
 import { newP256, publicKeyFrom, sec1Der, verifyJwt } from "./p256.js";
 
@@ -63,8 +65,8 @@ describe("SEC1 keys", () => {
 
   it("when the PEM arrives with literal \\n escapes (as in a JSON key file) then it still reads", async () => {
     const escaped = RFC6979_SEC1_PEM.replace(/\n/g, "\\n");
-    const key = await importCoinbaseKey(escaped);
-    expect(key.type).toBe("private");
+    const signer = await importCoinbaseKey(escaped);
+    expect(signer).toMatchObject({ alg: "ES256", key: { type: "private" } });
   });
 });
 
@@ -100,5 +102,74 @@ describe("Coinbase JWT", () => {
 
   it("when the secret is not a PEM then importing fails", async () => {
     await expect(importCoinbaseKey("not a key")).rejects.toThrow(/PEM/);
+  });
+});
+
+describe("Coinbase Ed25519 keys (CDP's default)", () => {
+  const RFC_SECRET = cdpSecret(bytes(RFC8032_SEED), bytes(RFC8032_PUBLIC));
+
+  it("when CDP's base64 secret of 64 bytes is given then it is accepted as an EdDSA key (it was refused as 'expected a PEM block')", async () => {
+    const signer = await importCoinbaseKey(RFC_SECRET);
+    expect(signer.alg).toBe("EdDSA");
+    expect(signer.key.type).toBe("private");
+  });
+
+  it("when the RFC 8032 test key signs the empty message then the signature is the published one", async () => {
+    const signer = await importCoinbaseKey(RFC_SECRET);
+    expect(hex(await signEd25519(signer.key, new Uint8Array()))).toBe(RFC8032_EMPTY_SIGNATURE);
+  });
+
+  it("when signing a JWT with the RFC 8032 key then noble verifies it with the published public key, header EdDSA, claims as for ECDSA", async () => {
+    const token = await coinbaseJwt(await importCoinbaseKey(RFC_SECRET), claims);
+    const { header, claims: body, valid } = verifyEdJwt(token, bytes(RFC8032_PUBLIC));
+    expect(valid).toBe(true);
+    expect(header).toEqual({ alg: "EdDSA", kid: KEY_NAME, nonce: "abc123", typ: "JWT" });
+    expect(body).toEqual({ sub: KEY_NAME, iss: "cdp", nbf: 1_732_000_000, exp: 1_732_000_120, uri: "GET api.coinbase.com/api/v3/brokerage/accounts" });
+  });
+
+  it("when signing with a freshly generated key then the token verifies with its public key and not with another", async () => {
+    const key = newEd25519();
+    const token = await coinbaseJwt(await importCoinbaseKey(cdpSecret(key.seed)), claims);
+    expect(verifyEdJwt(token, key.publicKey).valid).toBe(true);
+    expect(verifyEdJwt(token, newEd25519().publicKey).valid).toBe(false);
+  });
+
+  it("when an EdDSA token is tampered with then it no longer verifies", async () => {
+    const key = newEd25519();
+    const token = await coinbaseJwt(await importCoinbaseKey(cdpSecret(key.seed)), claims);
+    const [h, , s] = token.split(".");
+    const forged = btoa(JSON.stringify({ ...claims, uri: "POST api.coinbase.com/api/v3/brokerage/orders" })).replace(/=+$/, "");
+    expect(verifyEdJwt(`${h}.${forged}.${s}`, key.publicKey).valid).toBe(false);
+  });
+
+  it("when the secret is pasted with spaces, a line break or as base64url then it still reads", () => {
+    const secret = RFC_SECRET;
+    const url = secret.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    for (const text of [` ${secret} `, `${secret.slice(0, 40)}\n${secret.slice(40)}`, url]) {
+      expect(readCoinbaseSecret(text).alg).toBe("EdDSA");
+    }
+  });
+
+  it("when an Ed25519 key comes as a PKCS#8 PEM then it signs EdDSA too", async () => {
+    const key = newEd25519();
+    const signer = await importCoinbaseKey(pkcs8Pem(ed25519Pkcs8(key.seed)));
+    expect(signer.alg).toBe("EdDSA");
+    expect(verifyEdJwt(await coinbaseJwt(signer, claims), key.publicKey).valid).toBe(true);
+  });
+
+  it.each([
+    ["only the 32-byte seed", () => btoa(String.fromCharCode(...bytes(RFC8032_SEED))), /32 bytes, expected 64/],
+    ["a public half that belongs to another key", () => cdpSecret(bytes(RFC8032_SEED), newEd25519().publicKey), /does not belong/],
+    ["text that is neither PEM nor base64", () => "not a key!", /not base64.*PEM block/],
+    ["an encrypted PEM", () => "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----", /PEM block/],
+    ["a PEM block with a broken body", () => "-----BEGIN EC PRIVATE KEY-----\n!!!!\n-----END EC PRIVATE KEY-----", /not base64/],
+  ])("when the secret is %s then it is refused with a clear error that does not echo it", async (_what, make, message) => {
+    const secret = make();
+    const error = await importCoinbaseKey(secret).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toMatch(message);
+    expect(error?.message).not.toContain(secret.replace(/\s+/g, "").slice(0, 16));
   });
 });

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { OrderRequest } from "../../../core/market.js";
 import { CoinbaseClient } from "../../../adapters/exchanges/coinbase.js";
 import { type Seen, fakeClock, fakeFetch, hang, json } from "./fakes.js";
+import { cdpSecret, newEd25519, verifyEdJwt } from "./ed25519-keys.js";
 import { newP256, verifyJwt } from "./p256.js";
 
 const BASE = "https://api.coinbase.test";
@@ -282,5 +283,27 @@ describe("Coinbase unknown outcomes and limits", () => {
     expect(clock.sleeps).toEqual([]);
     await c.book("BTC-USD", 1);
     expect(clock.sleeps).toEqual([100]);
+  });
+});
+
+describe("Coinbase with an Ed25519 key", () => {
+  it("when the account's key is CDP's Ed25519 kind then private requests carry an EdDSA token that verifies", async () => {
+    const ed = newEd25519();
+    const KEY_ID = "4aea4397-7187-4f01-bd77-16d39af38b43";
+    const { c, f } = client(() => json({ accounts: [], has_next: false }), { credentials: { keyName: KEY_ID, privateKeyPem: cdpSecret(ed.seed) } });
+    expect(await c.balances()).toEqual([]);
+    const req = f.seen[0]!;
+    const { header, claims, valid } = verifyEdJwt((req.headers.get("Authorization") ?? "").slice("Bearer ".length), ed.publicKey);
+    expect(valid).toBe(true);
+    expect(header).toMatchObject({ alg: "EdDSA", kid: KEY_ID, typ: "JWT" });
+    expect(claims).toEqual({ sub: KEY_ID, iss: "cdp", nbf: T0 / 1000, exp: T0 / 1000 + 120, uri: `GET api.coinbase.test${req.url.pathname}` });
+  });
+
+  it("when the key secret cannot be read then the call fails as auth before anything is sent", async () => {
+    const { c, f } = client(() => json({ accounts: [], has_next: false }), { credentials: { keyName: "k", privateKeyPem: "c2hvcnQ=" } });
+    const error = await c.balances().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "auth" });
+    expect((error as Error).message).toMatch(/5 bytes, expected 64/);
+    expect(f.seen).toHaveLength(0);
   });
 });
