@@ -53,10 +53,10 @@ export class EventHub extends DurableObject<Env> {
     const decision = decidePublish({ seq: this.seq, lastBatch: this.store.lastBatch(req.source), track: this.tracks.get(req.thread) }, req, nowMs);
     if (decision.kind === "duplicate") return { ok: true, duplicate: true, firstSeq: null, lastSeq: null };
     if (decision.kind === "refused") return { ok: false, message: decision.message };
-    const { envelopes, track, topics, seq } = decision;
-    this.ctx.storage.transactionSync(() => this.store.append({ source: req.source, batch: req.batch, thread: req.thread, topics, track, envelopes, seq }));
+    const { envelopes, track, topics, standing, seq } = decision;
+    this.ctx.storage.transactionSync(() => this.store.append({ source: req.source, batch: req.batch, thread: req.thread, topics, standing, track, envelopes, seq }));
     this.seq = seq;
-    this.tracks.set(req.thread, { ...track, topics });
+    this.tracks.set(req.thread, { ...track, topics: standing });
     this.clients.broadcast(envelopes, topics, nowMs);
     this.sse.stream(envelopes);
     await this.scheduleAlarm(nowMs + FLUSH_DELAY_MS);

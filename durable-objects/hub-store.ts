@@ -18,6 +18,8 @@ export interface StoredBatch {
   readonly batch: number;
   readonly thread: string;
   readonly topics: readonly string[];
+  /** The topics the thread itself belongs to (its snapshot's audience). */
+  readonly standing: readonly string[];
   readonly track: ThreadTrack;
   readonly envelopes: readonly Envelope[];
   readonly seq: number;
@@ -62,7 +64,7 @@ export class HubStore {
     for (const e of b.envelopes) {
       this.sql.exec(`INSERT INTO events (seq, thread, topics, type, event, at_ms) VALUES (?, ?, ?, ?, ?, ?)`, e.seq, e.thread, list, e.event.type, JSON.stringify(e.event), e.at);
     }
-    this.sql.exec(`INSERT OR REPLACE INTO threads (thread, topics, track) VALUES (?, ?, ?)`, b.thread, b.topics.join(","), JSON.stringify(b.track));
+    this.sql.exec(`INSERT OR REPLACE INTO threads (thread, topics, track) VALUES (?, ?, ?)`, b.thread, b.standing.join(","), JSON.stringify(b.track));
     this.sql.exec(`INSERT OR REPLACE INTO sources (source, batch) VALUES (?, ?)`, b.source, b.batch);
     this.setMeta("seq", b.seq);
     const cut = trimThrough(b.seq, this.meta("flushed"));

@@ -13,13 +13,16 @@ export interface PublishState {
 export type PublishDecision =
   | { readonly kind: "duplicate" }
   | { readonly kind: "refused"; readonly message: string }
-  | { readonly kind: "accepted"; readonly envelopes: Envelope[]; readonly track: ThreadTrack; readonly topics: string[]; readonly seq: number };
+  | { readonly kind: "accepted"; readonly envelopes: Envelope[]; readonly track: ThreadTrack; readonly topics: string[]; readonly standing: string[]; readonly seq: number };
 
 /**
  * Numbers a batch of events on one thread. A batch the source published before is a duplicate
  * and changes nothing; a batch that would break the thread's run discipline (an event outside a
  * run, a delta that does not apply) is refused whole. The topics follow `topicsFor`, with an
- * agent's farm read from its state after the batch.
+ * agent's farm read from its state after the batch. `standing` are the topics the thread itself
+ * belongs to, which its state snapshot goes to on connect: a publisher's extras for one run (the
+ * agent a risk denial concerns, the markets of an arbitrage) reach that run's events only; an
+ * agent's farm is standing.
  */
 export function decidePublish(state: PublishState, req: PublishRequest, nowMs: number): PublishDecision {
   if (req.batch <= state.lastBatch) return { kind: "duplicate" };
@@ -33,6 +36,8 @@ export function decidePublish(state: PublishState, req: PublishRequest, nowMs: n
     track = next.track;
     envelopes.push({ seq, thread: req.thread, event, at: nowMs });
   }
-  const topics = topicsFor(req.thread, req.topics, farmOf(req.thread, track.live));
-  return { kind: "accepted", envelopes, track, topics, seq };
+  const farm = farmOf(req.thread, track.live);
+  const topics = topicsFor(req.thread, req.topics, farm);
+  const standing = req.thread.startsWith("agent:") ? topics : topicsFor(req.thread, [], farm);
+  return { kind: "accepted", envelopes, track, topics, standing, seq };
 }

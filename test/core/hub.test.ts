@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type BaseEvent, type Envelope, EventType, custom, run, runStarted, stateDelta, stateSnapshot } from "../../core/events.js";
+import { type BaseEvent, type Envelope, EventType, custom, run, runFinished, runStarted, stateDelta, stateSnapshot } from "../../core/events.js";
 import { CLOSE_HEARTBEAT, HEARTBEAT_TIMEOUT_MS, MAX_UNACKED_FRAMES, acknowledge, echoCloseCode, isSilent, isSlow, newUnacked, readClientMessage } from "../../core/hub/clients.js";
 import { type TrackedThread, snapshotBurst } from "../../core/hub/connect.js";
 import { FLUSH_DELAY_MS, SWEEP_INTERVAL_MS, alarmServes, nextWakeMs } from "../../core/hub/flush.js";
@@ -54,6 +54,20 @@ describe("hub publish", () => {
     expect(d.topics).toEqual(["desk", "agent:marcus", "farm:momentum"]);
     expect(d.seq).toBe(45);
     expect(d.track).toMatchObject({ openRunId: null, committed: agentState("farm:momentum") });
+  });
+
+  it("when the risk monitor's run names the agent it concerns then the run reaches that agent, but the risk thread's snapshot stays with desk and risk", () => {
+    const events = [runStarted("risk", "deny-1", 1), custom("cival.risk.denied", { agent: "agent:marcus" }, 1), runFinished("risk", "deny-1", 1)];
+    const d = decidePublish({ seq: 0, lastBatch: 0, track: undefined }, req({ source: "risk:notices", thread: "risk", topics: ["agent:marcus", "farm:momentum"], events }), 1);
+    if (d.kind !== "accepted") throw new Error(d.kind);
+    expect(d.topics).toEqual(["desk", "risk", "agent:marcus", "farm:momentum"]);
+    expect(d.standing).toEqual(["desk", "risk"]);
+  });
+
+  it("when an agent publishes then its farm is a standing topic: its snapshot goes to the farm's subscribers", () => {
+    const d = decidePublish({ seq: 0, lastBatch: 0, track: undefined }, req({ topics: ["farm:momentum"] }), 1);
+    if (d.kind !== "accepted") throw new Error(d.kind);
+    expect(d.standing).toEqual(["desk", "agent:marcus", "farm:momentum"]);
   });
 
   it.each([
