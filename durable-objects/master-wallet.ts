@@ -2,7 +2,7 @@ import { DEMO_CAPITAL_USD, DEMO_FARMS, DEMO_OVERSEER, demoAllocations } from "..
 import { custom } from "../core/events.js";
 import { depositEntry } from "../core/ledger.js";
 import { dec, str } from "../core/money.js";
-import type { ReceiveRequest, SendResult, TransferView } from "../core/transfers.js";
+import { type ReceiveRequest, type Refusal, type SendResult, type TransferView, admitToTreasury } from "../core/transfers/index.js";
 import {
   type AgentRole,
   type PlanResult,
@@ -72,10 +72,9 @@ export class MasterWallet extends WalletActor {
     return planCollection(from, to ?? defaultCollectionTarget(sender), lookup);
   }
 
-  protected admit(req: ReceiveRequest) {
-    if (!this.find(req.from)) return { code: "not_member" as const, message: `${req.from} is not a wallet of this desk` };
-    if (req.forwardTo) return { code: "invalid_route" as const, message: "the treasury does not forward money" };
-    return null;
+  /** The treasury takes money from the wallets of its directory (core/transfers). */
+  protected admit(req: ReceiveRequest): Refusal | null {
+    return admitToTreasury(req, (id) => this.find(id) ?? null);
   }
 
   /** Tells the wallet (and its farm, for an agent) its record; the alarm retries what fails. */

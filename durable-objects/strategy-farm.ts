@@ -1,7 +1,7 @@
 import { type Asset, dec, str } from "../core/money.js";
 import { type RebalanceMode, planRebalance } from "../core/rebalance.js";
-import type { ReceiveRequest, SendResult, TransferView } from "../core/transfers.js";
-import { TREASURY, type WalletRecord } from "../core/wallets.js";
+import { type ReceiveRequest, type Refusal, type SendResult, type TransferView, admitToFarm } from "../core/transfers/index.js";
+import { TREASURY, type WalletRecord, type WalletStatus } from "../core/wallets.js";
 import { agentStub } from "./stubs.js";
 import { WalletActor } from "./wallet-actor.js";
 import type { RebalanceMoveResult, RebalanceResult, FarmArchiveResult } from "../core/messages.js";
@@ -15,8 +15,8 @@ export class StrategyFarm extends WalletActor {
     return [[`CREATE TABLE IF NOT EXISTS members (agent_id TEXT PRIMARY KEY, status TEXT NOT NULL)`]];
   }
 
-  private member(agentId: string): { status: string } | undefined {
-    return this.sql.exec<{ status: string }>(`SELECT status FROM members WHERE agent_id = ?`, agentId).toArray()[0];
+  private member(agentId: string): { status: WalletStatus } | undefined {
+    return this.sql.exec<{ status: WalletStatus }>(`SELECT status FROM members WHERE agent_id = ?`, agentId).toArray()[0];
   }
 
   /** Adds an agent to the farm or updates its status; the treasury's directory calls it. */
@@ -29,26 +29,9 @@ export class StrategyFarm extends WalletActor {
     return this.sql.exec<{ agent_id: string; status: string }>(`SELECT agent_id, status FROM members ORDER BY agent_id`).toArray().map((r) => ({ id: r.agent_id, status: r.status }));
   }
 
-  protected admit(req: ReceiveRequest) {
-    const me = this.record;
-    if (!me) return { code: "wallet_not_initialised" as const, message: "this farm does not exist yet" };
-    if (req.from === TREASURY) {
-      if (me.status === "archived") return { code: "wallet_archived" as const, message: `${me.id} is archived` };
-      if (req.forwardTo) {
-        const target = this.member(req.forwardTo);
-        if (!target) return { code: "not_member" as const, message: `${req.forwardTo} is not an agent of ${me.id}` };
-        if (target.status === "archived") return { code: "wallet_archived" as const, message: `${req.forwardTo} is archived` };
-      }
-      return null;
-    }
-    if (!this.member(req.from)) return { code: "not_member" as const, message: `${me.id} takes money only from the treasury and its own agents, not ${req.from}` };
-    if (req.forwardTo && req.forwardTo !== TREASURY) return { code: "invalid_route" as const, message: "money from an agent goes on only to the treasury" };
-    return null;
-  }
-
-  /** An archived farm keeps nothing: what its agents send home goes on to the treasury. */
-  protected override autoForward(req: ReceiveRequest): string | null {
-    return this.record?.status === "archived" && req.from !== TREASURY ? TREASURY : null;
+  /** A farm takes money from the treasury and from its own agents (core/transfers). */
+  protected admit(req: ReceiveRequest): Refusal | null {
+    return admitToFarm(this.record, req, (id) => this.member(id) ?? null);
   }
 
   /**
