@@ -1,5 +1,5 @@
 import { type Asset, dec, str } from "../core/money.js";
-import { type RebalanceMode, planRebalance } from "../core/rebalance.js";
+import { type RebalanceMode, planRebalance, rebalanceState } from "../core/rebalance.js";
 import { type ReceiveRequest, type Refusal, type SendResult, type TransferView, admitToFarm } from "../core/transfers/index.js";
 import { TREASURY, type WalletRecord, type WalletStatus } from "../core/wallets.js";
 import { agentStub } from "./stubs.js";
@@ -80,12 +80,7 @@ export class StrategyFarm extends WalletActor {
       const sent: SendResult = move.from === this.walletId ? await this.send(request) : await agentStub(this.env, move.from).send(request);
       moves.push({ ...move, transfer: sent.ok ? sent.transfer : null, refusal: sent.ok ? null : { code: sent.code, message: sent.message } });
     }
-    const state = moves.some((m) => m.refusal || m.transfer?.state === "rejected")
-      ? "partial"
-      : moves.every((m) => m.transfer?.state === "delivered")
-        ? "completed"
-        : "pending";
-    const done: RebalanceResult = { ...result, state, moves };
+    const done: RebalanceResult = { ...result, state: rebalanceState(moves), moves };
     this.saveCommandResult(commandId, done);
     return done;
   }

@@ -45,7 +45,7 @@ export abstract class WalletActor extends WalletBase {
   protected async onAlarm(_nowMs: number): Promise<void> {}
 
   /** Applies a decision's effects in their order. Call inside `tx`. */
-  private apply(effects: readonly TransferEffect[], nowMs: number): void {
+  #persist(effects: readonly TransferEffect[], nowMs: number): void {
     for (const e of effects) {
       if (e.t === "post") this.post(e.entry, nowMs);
       else if (e.t === "emit") this.emit(e.runId, e.events, nowMs);
@@ -71,7 +71,7 @@ export abstract class WalletActor extends WalletBase {
     const nowMs = Date.now();
     const decision = this.tx(() => {
       const d = decideSend({ record: this.record, available: this.available(req.asset), existing: readTransfer(this.sql, req.transferId) }, req, nowMs);
-      this.apply(d.effects, nowMs);
+      this.#persist(d.effects, nowMs);
       return d;
     });
     if (!decision.ok) return { ok: false, ...decision.refusal };
@@ -98,7 +98,7 @@ export abstract class WalletActor extends WalletBase {
     }
     const nowMs = Date.now();
     // Decided on the row as it is now: the alarm and a request racing may have settled it meanwhile.
-    this.tx(() => this.apply(decideDelivery(this.walletId, readTransfer(this.sql, transferId), outcome, nowMs), nowMs));
+    this.tx(() => this.#persist(decideDelivery(this.walletId, readTransfer(this.sql, transferId), outcome, nowMs), nowMs));
     this.armAlarm();
     const settled = transferView(this.walletId, this.settledRow(transferId));
     const forward = outcome.t === "answered" && outcome.result.status !== "rejected" ? outcome.result.forward : null;
@@ -115,7 +115,7 @@ export abstract class WalletActor extends WalletBase {
     const decision = this.tx(() => {
       const seen = readInbox(this.sql, req.transferId);
       const d = decideReceive({ record: this.record, seen, admission: seen ? null : this.admit(req) }, req, nowMs);
-      this.apply(d.effects, nowMs);
+      this.#persist(d.effects, nowMs);
       return d;
     });
     this.armAlarm();
