@@ -23,7 +23,6 @@ import { agentStub, farmStub } from "./stubs.js";
 import { WalletActor } from "./wallet-actor.js";
 import type { DirectoryResult, FarmArchiveResult } from "../core/messages.js";
 
-
 /** How soon the alarm retries telling a wallet about its record after that failed. */
 const SYNC_RETRY_MS = 2_000;
 

@@ -1,13 +1,10 @@
 import { type Asset, dec, str } from "../core/money.js";
 import { type RebalanceMode, planRebalance, rebalanceState } from "../core/rebalance.js";
-import { type ReceiveRequest, type Refusal, type SendResult, type TransferView, admitToFarm } from "../core/transfers/index.js";
+import { type ReceiveRequest, type Refusal, type SendResult, admitToFarm } from "../core/transfers/index.js";
 import { TREASURY, type WalletRecord, type WalletStatus } from "../core/wallets.js";
 import { agentStub } from "./stubs.js";
 import { WalletActor } from "./wallet-actor.js";
 import type { RebalanceMoveResult, RebalanceResult, FarmArchiveResult } from "../core/messages.js";
-
-
-
 
 /** A strategy farm: its own cash, its member agents, and the allocation among them. */
 export class StrategyFarm extends WalletActor {
