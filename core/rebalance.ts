@@ -90,3 +90,15 @@ export function planRebalance(
   });
   return { total, targets, moves: [...collections, ...allocations] };
 }
+
+/** A rebalance move as it ended: refused, or a transfer in some state (null: not sent yet). */
+export interface MoveOutcome {
+  readonly transfer: { readonly state: "pending" | "delivered" | "rejected" } | null;
+  readonly refusal: unknown;
+}
+
+/** How a rebalance stands: partial if any move was refused, completed when every one was delivered, else pending. */
+export function rebalanceState(moves: readonly MoveOutcome[]): "completed" | "pending" | "partial" {
+  if (moves.some((m) => m.refusal || m.transfer?.state === "rejected")) return "partial";
+  return moves.every((m) => m.transfer?.state === "delivered") ? "completed" : "pending";
+}

@@ -48,7 +48,7 @@ export interface WalletRecord {
 }
 
 export type { MoveRefusal } from "./refusals.js";
-import type { MoveRefusal } from "./refusals.js";
+import type { DirectoryRefusal, MoveRefusal } from "./refusals.js";
 
 /** One hop of a move: `from` sends to `to`, which forwards to `forwardTo` in the same step. */
 export interface MovePlan {
@@ -127,4 +127,59 @@ export function planCollection(fromId: string, toId: string, lookup: Lookup): Pl
 /** The wallet a collection goes to when the caller does not say: the sender's parent. */
 export function defaultCollectionTarget(from: WalletRecord): string {
   return from.parent ?? TREASURY;
+}
+
+/**
+ * What the directory does with a create: answer the wallet that exists (a repeat of the same
+ * create), refuse, or register a new record.
+ */
+export type CreateDecision =
+  | { readonly t: "existing"; readonly record: WalletRecord }
+  | { readonly t: "refused"; readonly code: DirectoryRefusal; readonly message: string }
+  | { readonly t: "create"; readonly record: WalletRecord };
+
+/** A farm under the treasury; creating it again with the same name and strategy answers the existing one. */
+export function decideCreateFarm(lookup: Lookup, slug: string, name: string, strategy: string, nowMs: number): CreateDecision {
+  const id = farmWalletId(slug);
+  const existing = lookup(id);
+  if (existing) {
+    if (existing.status === "active" && existing.name === name && existing.strategy === strategy) return { t: "existing", record: existing };
+    return { t: "refused", code: "wallet_exists", message: `${id} exists already` };
+  }
+  return { t: "create", record: { id, kind: "farm", name, parent: TREASURY, status: "active", strategy, role: null, createdAtMs: nowMs, updatedAtMs: nowMs } };
+}
+
+/** An agent in an active farm, or an overseer (no farm) under the treasury; a repeat answers the existing one. */
+export function decideCreateAgent(lookup: Lookup, slug: string, name: string, farmSlug: string | null, role: AgentRole, nowMs: number): CreateDecision {
+  const id = agentWalletId(slug);
+  const parent = farmSlug === null ? TREASURY : farmWalletId(farmSlug);
+  if (farmSlug !== null) {
+    const farm = lookup(parent);
+    if (!farm) return { t: "refused", code: "unknown_wallet", message: `no farm ${parent}` };
+    if (farm.status === "archived") return { t: "refused", code: "wallet_archived", message: `${parent} is archived` };
+  }
+  const existing = lookup(id);
+  if (existing) {
+    if (existing.status === "active" && existing.name === name && existing.parent === parent && existing.role === role) return { t: "existing", record: existing };
+    return { t: "refused", code: "wallet_exists", message: `${id} exists already` };
+  }
+  return { t: "create", record: { id, kind: "agent", name, parent, status: "active", strategy: null, role, createdAtMs: nowMs, updatedAtMs: nowMs } };
+}
+
+/** A rename of a farm or agent: unchanged names answer the record as it is; archived wallets keep theirs. */
+export function decideRename(existing: WalletRecord | undefined, id: string, name: string, nowMs: number): CreateDecision {
+  if (!existing || existing.kind === "treasury") return { t: "refused", code: "unknown_wallet", message: `no wallet ${id}` };
+  if (existing.name === name) return { t: "existing", record: existing };
+  if (existing.status === "archived") return { t: "refused", code: "wallet_archived", message: `${id} is archived` };
+  return { t: "create", record: { ...existing, name, updatedAtMs: nextUpdateMs(existing, nowMs) } };
+}
+
+/** The record archived (as it is, if it already was). */
+export function archivedRecord(existing: WalletRecord, nowMs: number): WalletRecord {
+  return existing.status === "archived" ? existing : { ...existing, status: "archived", updatedAtMs: nextUpdateMs(existing, nowMs) };
+}
+
+/** A change's time, strictly after the record's last: an older record never replaces a newer one. */
+function nextUpdateMs(existing: WalletRecord, nowMs: number): number {
+  return Math.max(nowMs, existing.updatedAtMs + 1);
 }

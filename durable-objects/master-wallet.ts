@@ -2,13 +2,18 @@ import { DEMO_CAPITAL_USD, DEMO_FARMS, DEMO_OVERSEER, demoAllocations } from "..
 import { custom } from "../core/events.js";
 import { depositEntry } from "../core/ledger.js";
 import { dec, str } from "../core/money.js";
-import type { ReceiveRequest, SendResult, TransferView } from "../core/transfers.js";
+import { type ReceiveRequest, type Refusal, type SendResult, type TransferView, admitToTreasury } from "../core/transfers/index.js";
 import {
   type AgentRole,
+  type CreateDecision,
   type PlanResult,
   TREASURY,
   type WalletRecord,
   agentWalletId,
+  archivedRecord,
+  decideCreateAgent,
+  decideCreateFarm,
+  decideRename,
   defaultCollectionTarget,
   farmWalletId,
   planAllocation,
@@ -17,7 +22,6 @@ import {
 import { agentStub, farmStub } from "./stubs.js";
 import { WalletActor } from "./wallet-actor.js";
 import type { DirectoryResult, FarmArchiveResult } from "../core/messages.js";
-
 
 /** How soon the alarm retries telling a wallet about its record after that failed. */
 const SYNC_RETRY_MS = 2_000;
@@ -72,10 +76,9 @@ export class MasterWallet extends WalletActor {
     return planCollection(from, to ?? defaultCollectionTarget(sender), lookup);
   }
 
-  protected admit(req: ReceiveRequest) {
-    if (!this.find(req.from)) return { code: "not_member" as const, message: `${req.from} is not a wallet of this desk` };
-    if (req.forwardTo) return { code: "invalid_route" as const, message: "the treasury does not forward money" };
-    return null;
+  /** The treasury takes money from the wallets of its directory (core/transfers). */
+  protected admit(req: ReceiveRequest): Refusal | null {
+    return admitToTreasury(req, (id) => this.find(id) ?? null);
   }
 
   /** Tells the wallet (and its farm, for an agent) its record; the alarm retries what fails. */
@@ -115,62 +118,38 @@ export class MasterWallet extends WalletActor {
     }
   }
 
+  /** Registers what a create or rename decided; a repeat of the same create answers the existing record. */
+  private async answer(decision: CreateDecision): Promise<DirectoryResult<WalletRecord>> {
+    if (decision.t === "refused") return { ok: false, code: decision.code, message: decision.message };
+    if (decision.t === "existing") {
+      await this.propagate(decision.record);
+      return { ok: true, value: decision.record, created: false };
+    }
+    return { ok: true, value: await this.register(decision.record), created: true };
+  }
+
   /** Creates a farm; creating it again with the same name and strategy answers the existing one. */
   async createFarm(slug: string, name: string, strategy: string): Promise<DirectoryResult<WalletRecord>> {
-    const id = farmWalletId(slug);
-    const existing = this.find(id);
-    if (existing) {
-      if (existing.status === "active" && existing.name === name && existing.strategy === strategy) {
-        await this.propagate(existing);
-        return { ok: true, value: existing, created: false };
-      }
-      return { ok: false, code: "wallet_exists", message: `${id} exists already` };
-    }
-    const nowMs = Date.now();
-    const record: WalletRecord = { id, kind: "farm", name, parent: TREASURY, status: "active", strategy, role: null, createdAtMs: nowMs, updatedAtMs: nowMs };
-    return { ok: true, value: await this.register(record), created: true };
+    return this.answer(decideCreateFarm((id) => this.find(id), slug, name, strategy, Date.now()));
   }
 
   /** Creates an agent in a farm, or an overseer (no capital) under the treasury. */
   async createAgent(slug: string, name: string, farmSlug: string | null, role: AgentRole = "trader"): Promise<DirectoryResult<WalletRecord>> {
-    const id = agentWalletId(slug);
-    const parent = farmSlug === null ? TREASURY : farmWalletId(farmSlug);
-    if (farmSlug !== null) {
-      const farm = this.find(parent);
-      if (!farm) return { ok: false, code: "unknown_wallet", message: `no farm ${parent}` };
-      if (farm.status === "archived") return { ok: false, code: "wallet_archived", message: `${parent} is archived` };
-    }
-    const existing = this.find(id);
-    if (existing) {
-      if (existing.status === "active" && existing.name === name && existing.parent === parent && existing.role === role) {
-        await this.propagate(existing);
-        return { ok: true, value: existing, created: false };
-      }
-      return { ok: false, code: "wallet_exists", message: `${id} exists already` };
-    }
-    const nowMs = Date.now();
-    const record: WalletRecord = { id, kind: "agent", name, parent, status: "active", strategy: null, role, createdAtMs: nowMs, updatedAtMs: nowMs };
-    return { ok: true, value: await this.register(record), created: true };
+    return this.answer(decideCreateAgent((id) => this.find(id), slug, name, farmSlug, role, Date.now()));
   }
 
   async rename(id: string, name: string): Promise<DirectoryResult<WalletRecord>> {
-    const existing = this.find(id);
-    if (!existing || existing.kind === "treasury") return { ok: false, code: "unknown_wallet", message: `no wallet ${id}` };
-    if (existing.name === name) return { ok: true, value: existing };
-    if (existing.status === "archived") return { ok: false, code: "wallet_archived", message: `${id} is archived` };
-    const record: WalletRecord = { ...existing, name, updatedAtMs: Math.max(Date.now(), existing.updatedAtMs + 1) };
-    return { ok: true, value: await this.register(record) };
-  }
-
-  private archivedRecord(existing: WalletRecord): WalletRecord {
-    return existing.status === "archived" ? existing : { ...existing, status: "archived", updatedAtMs: Math.max(Date.now(), existing.updatedAtMs + 1) };
+    const decision = decideRename(this.find(id), id, name, Date.now());
+    if (decision.t === "existing") return { ok: true, value: decision.record };
+    if (decision.t === "refused") return { ok: false, code: decision.code, message: decision.message };
+    return { ok: true, value: await this.register(decision.record) };
   }
 
   /** Archives an agent; its funds return to its farm. A repeat of the same command moves nothing twice. */
   async archiveAgent(id: string, commandId: string): Promise<DirectoryResult<{ wallet: WalletRecord; returned: TransferView | null }>> {
     const existing = this.find(id);
     if (!existing || existing.kind !== "agent") return { ok: false, code: "unknown_wallet", message: `no agent ${id}` };
-    const record = this.archivedRecord(existing);
+    const record = archivedRecord(existing, Date.now());
     this.tx(() => this.writeDirectory(record, true));
     if (record.parent && record.parent !== TREASURY) await farmStub(this.env, record.parent).syncMember(record);
     const sent: SendResult | null = await agentStub(this.env, id).archive(record, commandId);
@@ -182,8 +161,8 @@ export class MasterWallet extends WalletActor {
   async archiveFarm(id: string, commandId: string): Promise<DirectoryResult<{ wallet: WalletRecord } & FarmArchiveResult>> {
     const existing = this.find(id);
     if (!existing || existing.kind !== "farm") return { ok: false, code: "unknown_wallet", message: `no farm ${id}` };
-    const record = this.archivedRecord(existing);
-    const agents = (await this.directory()).filter((w) => w.parent === id).map((a) => this.archivedRecord(a));
+    const record = archivedRecord(existing, Date.now());
+    const agents = (await this.directory()).filter((w) => w.parent === id).map((a) => archivedRecord(a, Date.now()));
     this.tx(() => {
       this.writeDirectory(record, true);
       for (const a of agents) this.writeDirectory(a, true);

@@ -1,13 +1,10 @@
 import { type Asset, dec, str } from "../core/money.js";
-import { type RebalanceMode, planRebalance } from "../core/rebalance.js";
-import type { ReceiveRequest, SendResult, TransferView } from "../core/transfers.js";
-import { TREASURY, type WalletRecord } from "../core/wallets.js";
+import { type RebalanceMode, planRebalance, rebalanceState } from "../core/rebalance.js";
+import { type ReceiveRequest, type Refusal, type SendResult, admitToFarm } from "../core/transfers/index.js";
+import { TREASURY, type WalletRecord, type WalletStatus } from "../core/wallets.js";
 import { agentStub } from "./stubs.js";
 import { WalletActor } from "./wallet-actor.js";
 import type { RebalanceMoveResult, RebalanceResult, FarmArchiveResult } from "../core/messages.js";
-
-
-
 
 /** A strategy farm: its own cash, its member agents, and the allocation among them. */
 export class StrategyFarm extends WalletActor {
@@ -15,8 +12,8 @@ export class StrategyFarm extends WalletActor {
     return [[`CREATE TABLE IF NOT EXISTS members (agent_id TEXT PRIMARY KEY, status TEXT NOT NULL)`]];
   }
 
-  private member(agentId: string): { status: string } | undefined {
-    return this.sql.exec<{ status: string }>(`SELECT status FROM members WHERE agent_id = ?`, agentId).toArray()[0];
+  private member(agentId: string): { status: WalletStatus } | undefined {
+    return this.sql.exec<{ status: WalletStatus }>(`SELECT status FROM members WHERE agent_id = ?`, agentId).toArray()[0];
   }
 
   /** Adds an agent to the farm or updates its status; the treasury's directory calls it. */
@@ -29,26 +26,9 @@ export class StrategyFarm extends WalletActor {
     return this.sql.exec<{ agent_id: string; status: string }>(`SELECT agent_id, status FROM members ORDER BY agent_id`).toArray().map((r) => ({ id: r.agent_id, status: r.status }));
   }
 
-  protected admit(req: ReceiveRequest) {
-    const me = this.record;
-    if (!me) return { code: "wallet_not_initialised" as const, message: "this farm does not exist yet" };
-    if (req.from === TREASURY) {
-      if (me.status === "archived") return { code: "wallet_archived" as const, message: `${me.id} is archived` };
-      if (req.forwardTo) {
-        const target = this.member(req.forwardTo);
-        if (!target) return { code: "not_member" as const, message: `${req.forwardTo} is not an agent of ${me.id}` };
-        if (target.status === "archived") return { code: "wallet_archived" as const, message: `${req.forwardTo} is archived` };
-      }
-      return null;
-    }
-    if (!this.member(req.from)) return { code: "not_member" as const, message: `${me.id} takes money only from the treasury and its own agents, not ${req.from}` };
-    if (req.forwardTo && req.forwardTo !== TREASURY) return { code: "invalid_route" as const, message: "money from an agent goes on only to the treasury" };
-    return null;
-  }
-
-  /** An archived farm keeps nothing: what its agents send home goes on to the treasury. */
-  protected override autoForward(req: ReceiveRequest): string | null {
-    return this.record?.status === "archived" && req.from !== TREASURY ? TREASURY : null;
+  /** A farm takes money from the treasury and from its own agents (core/transfers). */
+  protected admit(req: ReceiveRequest): Refusal | null {
+    return admitToFarm(this.record, req, (id) => this.member(id) ?? null);
   }
 
   /**
@@ -97,12 +77,7 @@ export class StrategyFarm extends WalletActor {
       const sent: SendResult = move.from === this.walletId ? await this.send(request) : await agentStub(this.env, move.from).send(request);
       moves.push({ ...move, transfer: sent.ok ? sent.transfer : null, refusal: sent.ok ? null : { code: sent.code, message: sent.message } });
     }
-    const state = moves.some((m) => m.refusal || m.transfer?.state === "rejected")
-      ? "partial"
-      : moves.every((m) => m.transfer?.state === "delivered")
-        ? "completed"
-        : "pending";
-    const done: RebalanceResult = { ...result, state, moves };
+    const done: RebalanceResult = { ...result, state: rebalanceState(moves), moves };
     this.saveCommandResult(commandId, done);
     return done;
   }

@@ -55,15 +55,17 @@ describe("failures between the steps of a transfer", () => {
     ["the sender fails before calling", "treasury", "deliver:before_call"],
   ] as const)("when %s then the transfer is pending, money is conserved, and the alarm completes it once", async (_what, wallet, point) => {
     const marcusBefore = await balanceOf("agent:marcus-momentum");
-    await injectFault(wallet, point);
-    const res = await api("POST", "/api/wallets/allocations", { body: { to: "agent:marcus-momentum", amount: "100" } });
-    expect(res.status).toBe(202);
-    expect(res.body.move.state).toBe("pending");
-    // The fault stays in place until the transfer is seen pending: a retry by alarm that runs
-    // meanwhile (on a slow machine it may) fails the same way, so the check never races the clock.
-    const during = await assertInvariants(TOTAL);
-    expect(during.pending).toBeGreaterThan(0);
-    await clearFault(wallet);
+    // The fault holds until cleared: a retry by the alarm (due 50 ms on) must not settle it before we look.
+    await injectFault(wallet, point, Infinity);
+    try {
+      const res = await api("POST", "/api/wallets/allocations", { body: { to: "agent:marcus-momentum", amount: "100" } });
+      expect(res.status).toBe(202);
+      expect(res.body.move.state).toBe("pending");
+      const during = await assertInvariants(TOTAL);
+      expect(during.pending).toBeGreaterThan(0);
+    } finally {
+      await clearFault(wallet);
+    }
     await settle();
     const after = await assertInvariants(TOTAL);
     expect(after.pending).toBe(0);

@@ -4,7 +4,7 @@ import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { JournalEntry } from "../../core/ledger.js";
 import { cashDelta } from "../../core/ledger.js";
 import { str } from "../../core/money.js";
-import type { TransferView } from "../../core/transfers.js";
+import type { TransferView } from "../../core/transfers/index.js";
 import type { WalletRecord } from "../../core/wallets.js";
 import { fills, journalEntries, journalLines, orders, riskActions, riskAlerts, riskSnapshots, transfers, wallets } from "./schema.js";
 
@@ -22,107 +22,113 @@ export type HistoryRecord =
 /** Statements per D1 batch: a batch is one transaction, keep it small enough to commit fast. */
 export const HISTORY_BATCH_ROWS = 100;
 
+type Db = ReturnType<typeof drizzle>;
+type Statement = BatchItem<"sqlite">;
+
 /** Writes records to D1 in one batch. Every write is an upsert on a natural key: replays are harmless. */
 export async function writeHistory(d1: D1Database, records: readonly HistoryRecord[]): Promise<void> {
   const db = drizzle(d1);
-  const statements: BatchItem<"sqlite">[] = [];
-  for (const r of records) {
-    if (r.t === "wallet") {
-      const w = r.wallet;
-      statements.push(
-        db
-          .insert(wallets)
-          .values({ ...w })
-          .onConflictDoUpdate({
-            target: wallets.id,
-            set: { name: w.name, parent: w.parent, status: w.status, strategy: w.strategy, role: w.role, updatedAtMs: w.updatedAtMs },
-            setWhere: sql`excluded.updated_at_ms >= ${wallets.updatedAtMs}`,
-          }),
-      );
-    } else if (r.t === "transfer") {
-      const x = r.transfer;
-      const row = {
-        id: x.id,
-        fromWallet: x.from,
-        toWallet: x.to,
-        asset: x.asset,
-        amount: x.amount,
-        forwardTo: x.forwardTo,
-        state: x.state,
-        code: x.code,
-        message: x.message,
-        attempts: x.attempts,
-        memo: r.memo,
-        version: r.version,
-        createdAtMs: x.createdAtMs,
-        updatedAtMs: x.updatedAtMs,
-      };
-      statements.push(
-        db
-          .insert(transfers)
-          .values(row)
-          .onConflictDoUpdate({
-            target: transfers.id,
-            set: { state: row.state, code: row.code, message: row.message, attempts: row.attempts, version: row.version, updatedAtMs: row.updatedAtMs },
-            setWhere: sql`excluded.version > ${transfers.version}`,
-          }),
-      );
-    } else if (r.t === "order") {
-      const o = r.order;
-      statements.push(
-        db
-          .insert(orders)
-          .values(o)
-          .onConflictDoUpdate({
-            target: orders.clientOrderId,
-            set: { status: o.status, filledQuantity: o.filledQuantity, averagePrice: o.averagePrice, code: o.code, updatedAtMs: o.updatedAtMs },
-            setWhere: sql`excluded.updated_at_ms >= ${orders.updatedAtMs}`,
-          }),
-      );
-    } else if (r.t === "fill") {
-      statements.push(db.insert(fills).values(r.fill).onConflictDoNothing());
-    } else if (r.t === "risk_snapshot") {
-      statements.push(db.insert(riskSnapshots).values(r.snapshot).onConflictDoNothing());
-    } else if (r.t === "risk_alert") {
-      const a = r.alert;
-      statements.push(
-        db
-          .insert(riskAlerts)
-          .values(a)
-          .onConflictDoUpdate({
-            target: [riskAlerts.key, riskAlerts.firstAtMs],
-            set: { level: a.level, message: a.message, lastAtMs: a.lastAtMs, clearedAtMs: a.clearedAtMs },
-            setWhere: sql`excluded.last_at_ms >= ${riskAlerts.lastAtMs}`,
-          }),
-      );
-    } else if (r.t === "risk_action") {
-      statements.push(db.insert(riskActions).values(r.action).onConflictDoNothing());
-    } else {
-      const asset = r.entry.lines[0]?.asset ?? "USD";
-      statements.push(
-        db
-          .insert(journalEntries)
-          .values({
-            walletId: r.walletId,
-            seq: r.seq,
-            kind: r.entry.kind,
-            ref: r.entry.ref,
-            counterparty: r.entry.counterparty,
-            asset,
-            cashDelta: str(cashDelta(r.entry, asset)),
-            atMs: r.atMs,
-          })
-          .onConflictDoNothing(),
-        db
-          .insert(journalLines)
-          .values(r.entry.lines.map((l, i) => ({ walletId: r.walletId, seq: r.seq, lineNo: i, account: l.account, asset: l.asset, amount: l.amount })))
-          .onConflictDoNothing(),
-      );
-    }
-  }
-  const [first, ...rest] = statements;
+  const [first, ...rest] = records.flatMap((r) => statementsFor(db, r));
   if (!first) return;
   await db.batch([first, ...rest]);
+}
+
+/** The upserts of one record, on its natural key. */
+function statementsFor(db: Db, r: HistoryRecord): Statement[] {
+  switch (r.t) {
+    case "wallet":
+      return [walletUpsert(db, r.wallet)];
+    case "transfer":
+      return [transferUpsert(db, r.transfer, r.memo, r.version)];
+    case "order":
+      return [orderUpsert(db, r.order)];
+    case "fill":
+      return [db.insert(fills).values(r.fill).onConflictDoNothing()];
+    case "risk_snapshot":
+      return [db.insert(riskSnapshots).values(r.snapshot).onConflictDoNothing()];
+    case "risk_alert":
+      return [alertUpsert(db, r.alert)];
+    case "risk_action":
+      return [db.insert(riskActions).values(r.action).onConflictDoNothing()];
+    case "entry":
+      return entryInserts(db, r.walletId, r.seq, r.atMs, r.entry);
+  }
+}
+
+function walletUpsert(db: Db, w: WalletRecord): Statement {
+  return db
+    .insert(wallets)
+    .values({ ...w })
+    .onConflictDoUpdate({
+      target: wallets.id,
+      set: { name: w.name, parent: w.parent, status: w.status, strategy: w.strategy, role: w.role, updatedAtMs: w.updatedAtMs },
+      setWhere: sql`excluded.updated_at_ms >= ${wallets.updatedAtMs}`,
+    });
+}
+
+/** A transfer's row; a later version replaces an earlier one, never the reverse. */
+function transferUpsert(db: Db, x: TransferView, memo: string | null, version: number): Statement {
+  const row = {
+    id: x.id,
+    fromWallet: x.from,
+    toWallet: x.to,
+    asset: x.asset,
+    amount: x.amount,
+    forwardTo: x.forwardTo,
+    state: x.state,
+    code: x.code,
+    message: x.message,
+    attempts: x.attempts,
+    memo,
+    version,
+    createdAtMs: x.createdAtMs,
+    updatedAtMs: x.updatedAtMs,
+  };
+  return db
+    .insert(transfers)
+    .values(row)
+    .onConflictDoUpdate({
+      target: transfers.id,
+      set: { state: row.state, code: row.code, message: row.message, attempts: row.attempts, version: row.version, updatedAtMs: row.updatedAtMs },
+      setWhere: sql`excluded.version > ${transfers.version}`,
+    });
+}
+
+function orderUpsert(db: Db, o: typeof orders.$inferInsert): Statement {
+  return db
+    .insert(orders)
+    .values(o)
+    .onConflictDoUpdate({
+      target: orders.clientOrderId,
+      set: { status: o.status, filledQuantity: o.filledQuantity, averagePrice: o.averagePrice, code: o.code, updatedAtMs: o.updatedAtMs },
+      setWhere: sql`excluded.updated_at_ms >= ${orders.updatedAtMs}`,
+    });
+}
+
+function alertUpsert(db: Db, a: typeof riskAlerts.$inferInsert): Statement {
+  return db
+    .insert(riskAlerts)
+    .values(a)
+    .onConflictDoUpdate({
+      target: [riskAlerts.key, riskAlerts.firstAtMs],
+      set: { level: a.level, message: a.message, lastAtMs: a.lastAtMs, clearedAtMs: a.clearedAtMs },
+      setWhere: sql`excluded.last_at_ms >= ${riskAlerts.lastAtMs}`,
+    });
+}
+
+/** A journal entry: its header (with the cash change a statement shows) and its lines. */
+function entryInserts(db: Db, walletId: string, seq: number, atMs: number, entry: JournalEntry): Statement[] {
+  const asset = entry.lines[0]?.asset ?? "USD";
+  return [
+    db
+      .insert(journalEntries)
+      .values({ walletId, seq, kind: entry.kind, ref: entry.ref, counterparty: entry.counterparty, asset, cashDelta: str(cashDelta(entry, asset)), atMs })
+      .onConflictDoNothing(),
+    db
+      .insert(journalLines)
+      .values(entry.lines.map((l, i) => ({ walletId, seq, lineNo: i, account: l.account, asset: l.asset, amount: l.amount })))
+      .onConflictDoNothing(),
+  ];
 }
 
 export interface TransactionRow {

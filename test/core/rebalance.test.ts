@@ -9,6 +9,7 @@ import {
   type TrackRecord,
   performanceWeight,
   planRebalance,
+  rebalanceState,
 } from "../../core/rebalance.js";
 
 const FARM = "farm:f";
@@ -241,5 +242,19 @@ describe("planRebalance properties", () => {
 
   it("when a performance plan is made then the farm's remainder is less than one unit per agent", () => {
     checkRemainderBelowOneUnitPerAgent("performance");
+  });
+});
+
+describe("rebalanceState", () => {
+  const t = (state: "pending" | "delivered" | "rejected") => ({ transfer: { state }, refusal: null });
+  const refused = { transfer: null, refusal: { code: "insufficient_funds" } };
+  it.each<[string, Parameters<typeof rebalanceState>[0], string]>([
+    ["there were no moves", [], "completed"],
+    ["every move was delivered", [t("delivered"), t("delivered")], "completed"],
+    ["a move is still in flight", [t("delivered"), t("pending")], "pending"],
+    ["a move was returned", [t("delivered"), t("rejected"), t("pending")], "partial"],
+    ["a move was refused", [t("delivered"), refused], "partial"],
+  ])("when %s then the rebalance is %s", (_when, moves, state) => {
+    expect(rebalanceState(moves)).toBe(state);
   });
 });

@@ -7,6 +7,10 @@ import {
   type WalletRecord,
   WALLET_ID_PATTERN,
   agentWalletId,
+  archivedRecord,
+  decideCreateAgent,
+  decideCreateFarm,
+  decideRename,
   defaultCollectionTarget,
   farmWalletId,
   planAllocation,
@@ -215,4 +219,60 @@ describe("slugify", () => {
       expect(slugify(name)).toMatch(SLUG_PATTERN);
     },
   );
+});
+
+describe("the directory's decisions", () => {
+  const lookup = (id: string) => DIRECTORY.find((r) => r.id === id);
+  const NOW = 5_000;
+  const outcome = (d: ReturnType<typeof decideCreateFarm>) => (d.t === "refused" ? d.code : d.t);
+
+  it.each<[string, string, string, string, string]>([
+    ["a new farm is created", "c", "c", "trend", "create"],
+    ["an existing farm is created again with its name and strategy", "a", "farm:a", "s", "existing"],
+    ["an existing farm is created with another name", "a", "A", "s", "wallet_exists"],
+    ["an archived farm is created again", "old", "farm:old", "s", "wallet_exists"],
+  ])("when %s then the answer is %s", (_when, slug, name, strategy, expected) => {
+    const dir = (id: string) => {
+      const r = lookup(id);
+      return r && r.kind === "farm" ? { ...r, strategy: "s" } : r;
+    };
+    expect(outcome(decideCreateFarm(dir, slug, name, strategy, NOW))).toBe(expected);
+  });
+
+  it("when a farm is created then it sits under the treasury, active, stamped now", () => {
+    const d = decideCreateFarm(lookup, "c", "C", "trend", NOW);
+    expect(d.t === "create" && d.record).toEqual({ id: "farm:c", kind: "farm", name: "C", parent: TREASURY, status: "active", strategy: "trend", role: null, createdAtMs: NOW, updatedAtMs: NOW });
+  });
+
+  it.each<[string, string, string, string | null, "trader" | "overseer", string]>([
+    ["a new agent joins an active farm", "a9", "agent:a9", "a", "trader", "create"],
+    ["an agent joins an unknown farm", "z9", "agent:z9", "zzz", "trader", "unknown_wallet"],
+    ["an agent joins an archived farm", "o9", "agent:o9", "old", "trader", "wallet_archived"],
+    ["an existing agent is created again alike", "a1", "agent:a1", "a", "trader", "existing"],
+    ["an existing agent is created in another farm", "a1", "agent:a1", "b", "trader", "wallet_exists"],
+    ["an existing agent is created with another role", "a1", "agent:a1", "a", "overseer", "wallet_exists"],
+    ["an archived agent is created again", "a-gone", "agent:a-gone", "a", "trader", "wallet_exists"],
+    ["a new overseer is created under the treasury", "watch", "agent:watch", null, "overseer", "create"],
+  ])("when %s then the answer is %s", (_when, slug, name, farm, role, expected) => {
+    expect(outcome(decideCreateAgent(lookup, slug, name, farm, role, NOW))).toBe(expected);
+  });
+
+  it.each<[string, string, string, string]>([
+    ["a farm is renamed", "farm:a", "Alpha", "create"],
+    ["a wallet is renamed to its own name", "farm:a", "farm:a", "existing"],
+    ["an archived wallet is renamed", "farm:old", "Old", "wallet_archived"],
+    ["the treasury is renamed", TREASURY, "Bank", "unknown_wallet"],
+    ["an unknown wallet is renamed", "farm:zzz", "Z", "unknown_wallet"],
+  ])("when %s then the answer is %s", (_when, id, name, expected) => {
+    expect(outcome(decideRename(lookup(id), id, name, NOW))).toBe(expected);
+  });
+
+  it.each<[string, number, number]>([
+    ["the clock is ahead of the record", 5_000, 5_000],
+    ["the clock is behind the record", 500, 1_001],
+  ])("when a wallet is archived and %s then its time moves strictly forward", (_when, nowMs, updatedAtMs) => {
+    const a = archivedRecord(record("farm:x", TREASURY), nowMs);
+    expect([a.status, a.updatedAtMs]).toEqual(["archived", updatedAtMs]);
+    expect(archivedRecord(a, nowMs + 10)).toBe(a);
+  });
 });

@@ -93,13 +93,17 @@ export async function settle(maxRounds = 20): Promise<void> {
   throw new Error("transfers still pending after settling");
 }
 
-/** Makes a wallet fail once at `point` (the next time the protocol passes it). */
-export async function injectFault(walletId: string, point: FaultPoint): Promise<void> {
+/**
+ * Makes a wallet fail at `point` the next `times` times the protocol passes it (Infinity: until
+ * `clearFault`, so that a retry by the wallet's own alarm cannot settle the transfer before the
+ * test has looked at it).
+ */
+export async function injectFault(walletId: string, point: FaultPoint, times = 1): Promise<void> {
   await runInDurableObject(walletStub(env, walletId) as unknown as DurableObjectStub<WalletActor>, (instance: WalletActor) => {
-    let fired = false;
+    let fired = 0;
     instance.faultHook = (p) => {
-      if (p === point && !fired) {
-        fired = true;
+      if (p === point && fired < times) {
+        fired++;
         throw new Error(`injected fault at ${point}`);
       }
     };

@@ -7,7 +7,7 @@ import {
   transactionsQuerySchema,
   walletIdSchema,
 } from "../../core/schemas.js";
-import type { TransferView } from "../../core/transfers.js";
+import type { TransferView } from "../../core/transfers/index.js";
 import { type WalletAmounts, buildTree, deskTotals } from "../../core/tree.js";
 import type { WalletRecord } from "../../core/wallets.js";
 import { farmStub, treasuryStub, walletStub } from "../../durable-objects/stubs.js";
