@@ -10,7 +10,7 @@ import type { MarketSource } from "./paper-venues.js";
 import type { RebalanceMode } from "./rebalance.js";
 import type { DirectoryRefusal, RefusalCode } from "./refusals.js";
 import type { PreTradeDecision } from "./risk/types.js";
-import type { TransferView } from "./transfers.js";
+import type { TransferView } from "./transfers/index.js";
 import type { WalletRecord } from "./wallets.js";
 
 export type { DirectoryRefusal };

@@ -9,7 +9,7 @@ import { type AgentOrder, reservationFor } from "../core/orders.js";
 import { paperVenueSpec } from "../core/paper-venues.js";
 import type { RefusalCode } from "../core/refusals.js";
 import type { PreTradeDecision } from "../core/risk/types.js";
-import type { ReceiveRequest, SendResult } from "../core/transfers.js";
+import { type ReceiveRequest, type SendResult, admitToAgent } from "../core/transfers/index.js";
 import type { WalletRecord } from "../core/wallets.js";
 import { AGENT_SCHEMA, AgentStore } from "./agent-store.js";
 import { riskStub, venueStub } from "./stubs.js";
@@ -216,14 +216,9 @@ export class AgentWallet extends WalletActor {
     }
   }
 
+  /** Who may send this agent money: core/transfers' rule (only its farm, never forwarded, not while archived). */
   protected admit(req: ReceiveRequest) {
-    const me = this.record;
-    if (!me) return { code: "wallet_not_initialised" as const, message: "this agent does not exist yet" };
-    if (me.role === "overseer") return { code: "overseer_holds_no_capital" as const, message: `${me.id} oversees risk and holds no trading capital` };
-    if (me.status === "archived") return { code: "wallet_archived" as const, message: `${me.id} is archived` };
-    if (req.from !== me.parent) return { code: "not_member" as const, message: `${me.id} takes money only from its farm ${me.parent}` };
-    if (req.forwardTo) return { code: "invalid_route" as const, message: "an agent does not forward money" };
-    return null;
+    return admitToAgent(this.record, req);
   }
 
   protected override trackRecord(): WalletState["trackRecord"] {
