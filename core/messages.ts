@@ -9,7 +9,7 @@ import type { AgentOrder } from "./orders.js";
 import type { MarketSource } from "./paper-venues.js";
 import type { RebalanceMode } from "./rebalance.js";
 import type { DirectoryRefusal, RefusalCode } from "./refusals.js";
-import type { PreTradeDecision } from "./risk/types.js";
+import type { PreTradeDecision, RiskPosition } from "./risk/types.js";
 import type { TransferView } from "./transfers/index.js";
 import type { WalletRecord } from "./wallets.js";
 
@@ -24,14 +24,7 @@ export interface PlaceOptions {
 }
 
 /** A position as the agent reports it with each order: the monitor prices it at its own marks. */
-export interface HeldPosition {
-  readonly agent: string;
-  readonly farm: string | null;
-  readonly venue: string;
-  readonly symbol: string;
-  readonly asset: string;
-  readonly quantity: string;
-}
+export type HeldPosition = Omit<RiskPosition, "price" | "entryPrice">;
 
 /** An agent's book as the risk monitor reads it. Amounts are decimal strings. */
 export interface AgentRiskView {
