@@ -133,10 +133,11 @@ describe("events page", () => {
   });
 
   test("when orders fill before the Events page opens then recent history loads below the live rows and the search finds the order and its fill", async () => {
+    // Sophia's, so the trading tests that follow still find Marcus with no position.
     const res = await fetch(`${baseUrl}/api/orders`, {
       method: "POST",
       headers: { Authorization: `Bearer ${tokens.admin}`, "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID() },
-      body: JSON.stringify({ agent: "agent:marcus-momentum", venue: "paper-binance", symbol: "BTC-USD", side: "buy", type: "market", quantity: "0.001" }),
+      body: JSON.stringify({ agent: "agent:sophia-reversion", venue: "paper-binance", symbol: "BTC-USD", side: "buy", type: "market", quantity: "0.001" }),
     });
     const reply = (await res.json()) as { order?: { clientOrderId: string } };
     if (!res.ok || !reply.order) throw new Error(`order failed: ${res.status} ${JSON.stringify(reply)}`);
@@ -152,10 +153,10 @@ describe("events page", () => {
     expect(older).toEqual([...older].sort((a, b) => b - a));
 
     await page.getByTestId("events-search").fill(reply.order.clientOrderId);
-    await row(page, { type: "TOOL_CALL_START", name: "place_order", thread: "agent:marcus-momentum" }).waitFor({ timeout: UPDATE_TIMEOUT_MS });
-    await row(page, { type: "CUSTOM", name: "cival.order.filled", thread: "agent:marcus-momentum" }).waitFor({ timeout: UPDATE_TIMEOUT_MS });
-    await page.getByTestId("events-topic").selectOption("agent:marcus-momentum");
-    await row(page, { type: "CUSTOM", name: "cival.order.filled", thread: "agent:marcus-momentum" }).waitFor({ timeout: UPDATE_TIMEOUT_MS });
+    await row(page, { type: "TOOL_CALL_START", name: "place_order", thread: "agent:sophia-reversion" }).waitFor({ timeout: UPDATE_TIMEOUT_MS });
+    await row(page, { type: "CUSTOM", name: "cival.order.filled", thread: "agent:sophia-reversion" }).waitFor({ timeout: UPDATE_TIMEOUT_MS });
+    await page.getByTestId("events-topic").selectOption("agent:sophia-reversion");
+    await row(page, { type: "CUSTOM", name: "cival.order.filled", thread: "agent:sophia-reversion" }).waitFor({ timeout: UPDATE_TIMEOUT_MS });
     await context.close();
   });
 
