@@ -58,6 +58,14 @@ function quantile(values, q) {
 
 const round = (ms) => (ms === null ? null : Math.round(ms * 10) / 10);
 
+function killGroup(pgid, signal) {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // gone
+  }
+}
+
 /** Starts the desk as `npm start` does, in a snapshot with fresh state; answers its URL and an admin token. */
 async function startLikeNpmStart() {
   const dir = await mkdtemp(path.join(tmpdir(), "cival-soak-"));
@@ -74,25 +82,22 @@ async function startLikeNpmStart() {
   const baseUrl = `http://localhost:${port}`;
   const deadline = Date.now() + 180_000;
   while (!lines.some((l) => l.includes("seeded the demo desk") || l.includes("demo desk already seeded"))) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`npm start did not come up:\n${lines.slice(-40).join("\n")}`);
+    if (child.exitCode !== null || Date.now() > deadline) {
+      killGroup(child.pid, "SIGKILL");
+      throw new Error(`npm start did not come up:\n${lines.slice(-40).join("\n")}`);
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
   const secret = (await readFile(path.join(dir, ".dev.vars"), "utf8")).match(/JWT_SECRET=(\S+)/)?.[1];
   const admin = await mintToken({ secret, role: "admin", sub: "soak", ttlSeconds: 24 * 3600 });
   const stop = async () => {
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {
-      // gone
-    }
+    killGroup(child.pid, "SIGTERM");
     for (let i = 0; i < 50 && groupPids(child.pid).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {
-      // gone
-    }
+    killGroup(child.pid, "SIGKILL");
     await rm(dir, { recursive: true, force: true });
   };
+  // The desk must not outlive the soak, however it ends.
+  process.once("exit", () => killGroup(child.pid, "SIGKILL"));
   return { baseUrl, admin, pgid: child.pid, stop, output: () => lines.join("\n") };
 }
 
