@@ -43,6 +43,10 @@ export class BacktestAccount {
   /** Float mirrors, refreshed after every change: cash (free + reserved) and base held per instrument. */
   cash = 0;
   readonly held: Float64Array;
+  /** Per instrument: how many orders are open, and their best prices (floats, for the engine's pre-check). */
+  readonly openCount: Int32Array;
+  readonly bestBid: Float64Array;
+  readonly bestAsk: Float64Array;
   feesPaid: Decimal = ZERO;
   tradedNotional = 0;
   readonly #quote: string;
@@ -54,6 +58,9 @@ export class BacktestAccount {
     this.#quote = instruments[0]?.spec.quote ?? "USD";
     this.balances.apply(depositEntry("backtest:deposit", this.#quote as never, dec(initialCash)));
     this.held = new Float64Array(instruments.length);
+    this.openCount = new Int32Array(instruments.length);
+    this.bestBid = new Float64Array(instruments.length).fill(-Infinity);
+    this.bestAsk = new Float64Array(instruments.length).fill(Infinity);
     this.#trips = instruments.map(() => null);
     this.#refresh();
   }
@@ -110,6 +117,7 @@ export class BacktestAccount {
     for (const e of out.effects.journal) this.balances.apply(e);
     for (const f of out.effects.fillsIn) this.#applied(f);
     for (const o of out.effects.orders) this.#keep(o);
+    if (out.effects.orders.length > 0) this.#countOpen();
     this.#refresh();
     return out;
   }
@@ -145,6 +153,22 @@ export class BacktestAccount {
     this.#orders.delete(id);
     for (const f of this.#fillsOf.get(id) ?? []) this.#seen.delete(f);
     this.#fillsOf.delete(id);
+  }
+
+  #countOpen(): void {
+    this.openCount.fill(0);
+    this.bestBid.fill(-Infinity);
+    this.bestAsk.fill(Infinity);
+    for (const o of this.#orders.values()) {
+      const r = o.order.request;
+      const k = this.instruments.findIndex((i) => i.venue.id === o.order.venue && i.spec.symbol === r.symbol);
+      if (k < 0) continue;
+      this.openCount[k] = (this.openCount[k] as number) + 1;
+      // A market order still open (pending) reaches any price: it counts as resting at the extremes.
+      const price = r.price === null ? (r.side === "buy" ? Infinity : -Infinity) : Number(r.price);
+      if (r.side === "buy") this.bestBid[k] = Math.max(this.bestBid[k] as number, price);
+      else this.bestAsk[k] = Math.min(this.bestAsk[k] as number, price);
+    }
   }
 
   #refresh(): void {

@@ -14,7 +14,7 @@ import type { CandleSeries } from "../candles/series.js";
 import type { Fill, OrderBook, OrderRequest } from "../market.js";
 import type { SubmitResult } from "../messages.js";
 import { Decimal } from "../money.js";
-import { barBooks, barReaches } from "../paper-venue/candles.js";
+import { barPath, barReaches, bookAroundPrice, pathTimes } from "../paper-venue/candles.js";
 import { HOLD, type PositionView, type Signal, type StrategyRunner } from "../strategies/types.js";
 import { type AccountInstrument, BACKTEST_ACCOUNT, BacktestAccount } from "./account.js";
 import { type PlannedOrder, planOrders, toRequest } from "./plan.js";
@@ -111,7 +111,8 @@ export function* backtestLoop(input: EngineInput): Generator<VenueRequest, Engin
     for (let k = 0; k < n; k++) {
       const i = (input.timeline.index[k] as Int32Array)[j] as number;
       loadBar(bars[k]!, input.series[k] as CandleSeries, i, t);
-      if (i >= 0) yield* barAtVenue(run, k, i, t);
+      // Most bars ask nothing of the venue: no generator is started for them.
+      if (i >= 0 && ((run.pending[k] as PlannedOrder[]).length > 0 || (run.account.openCount[k] as number) > 0)) yield* barAtVenue(run, k, i, t);
     }
     let eq = run.account.cash;
     for (let k = 0; k < n; k++) {
@@ -161,32 +162,25 @@ function markPosition(run: Run, equity: number): boolean {
 function* barAtVenue(run: Run, k: number, i: number, t: number): Generator<VenueRequest, void, VenueReply> {
   const pending = run.pending[k] as PlannedOrder[];
   const s = run.input.series[k] as CandleSeries;
-  const model = run.input.config.fillModel;
-  const reaches = restingReach(run, k, s.low[i] as number, s.high[i] as number);
-  if (pending.length === 0 && !reaches) return;
   const inst = run.input.instruments[k] as AccountInstrument;
-  const books = barBooks(inst.spec, candleAt(s, i), s.intervalMs, model);
-  const open = books[0] as OrderBook;
-  if (reaches) yield* feed(run, inst, [open], t);
+  const model = run.input.config.fillModel;
+  const candle = candleAt(s, i);
+  const path = barPath(candle);
+  const times = pathTimes(candle.openTimeMs, s.intervalMs);
+  const bookAt = (p: number): OrderBook => bookAroundPrice(inst.spec, path[p] as string, candle.volume, times[p] as number, model);
+  const open = bookAt(0);
+  if (restingReach(run, k, s.open[i] as number, s.open[i] as number)) yield* feed(run, inst, [open], t);
   if (pending.length > 0) {
     run.pending[k] = [];
     for (const order of pending) yield* send(run, k, order, open, t);
   }
-  if (restingReach(run, k, s.low[i] as number, s.high[i] as number)) yield* feed(run, inst, books.slice(1), t);
+  if (restingReach(run, k, s.low[i] as number, s.high[i] as number)) yield* feed(run, inst, [bookAt(1), bookAt(2), bookAt(3)], t);
 }
 
-/** Whether instrument k has resting orders this bar's range could fill (a float pre-check; the venue decides). */
+/** Whether instrument k has resting orders a bar's range could fill (a float pre-check; the venue decides). */
 function restingReach(run: Run, k: number, low: number, high: number): boolean {
-  const open = run.account.openOrders(k);
-  if (open.length === 0) return false;
-  let bestBid = -Infinity;
-  let bestAsk = Infinity;
-  for (const o of open) {
-    const price = Number(o.order.request.price);
-    if (o.order.request.side === "buy") bestBid = Math.max(bestBid, price);
-    else bestAsk = Math.min(bestAsk, price);
-  }
-  return barReaches(low, high, bestBid, bestAsk, run.input.config.fillModel);
+  const a = run.account;
+  return (a.openCount[k] as number) > 0 && barReaches(low, high, a.bestBid[k] as number, a.bestAsk[k] as number, run.input.config.fillModel);
 }
 
 function* feed(run: Run, inst: AccountInstrument, books: readonly OrderBook[], t: number): Generator<VenueRequest, void, VenueReply> {

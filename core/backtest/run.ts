@@ -76,6 +76,14 @@ export function runInMemory(input: EngineInput): EngineOutput {
   return step.value;
 }
 
+/** Runs the loop against any venue that answers asynchronously (a replay venue object over RPC). */
+export async function runAgainst(input: EngineInput, venue: (req: VenueRequest) => Promise<VenueReply>): Promise<EngineOutput> {
+  const loop = backtestLoop(input);
+  let step = loop.next();
+  while (!step.done) step = loop.next(await venue(step.value));
+  return step.value;
+}
+
 /** The paper venue's answer to one request; done orders leave the in-memory view (the object keeps them in SQL). */
 function answer(venues: Map<string, PaperVenueState>, req: VenueRequest): VenueReply {
   let state = venues.get(req.venueId) as PaperVenueState;

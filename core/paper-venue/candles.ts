@@ -22,6 +22,15 @@ export const DEFAULT_FILL_MODEL: CandleFillModel = Object.freeze({ halfSpreadBp:
 /** Points a bar is walked through. */
 export const PATH_POINTS = 4;
 
+const steps = new WeakMap<SymbolSpec, { tick: Decimal; lot: Decimal }>();
+
+/** A symbol's tick and lot as Decimals, parsed once (the rounding helpers cache per Decimal instance). */
+function stepsOf(spec: SymbolSpec): { tick: Decimal; lot: Decimal } {
+  let s = steps.get(spec);
+  if (!s) steps.set(spec, (s = { tick: new Decimal(spec.tickSize), lot: new Decimal(spec.lotSize) }));
+  return s;
+}
+
 interface ParsedModel {
   readonly askFactors: readonly Decimal[];
   readonly bidFactors: readonly Decimal[];
@@ -50,30 +59,33 @@ function parse(model: CandleFillModel): ParsedModel {
 export function bookAroundPrice(spec: SymbolSpec, price: string, volume: string, timeMs: number, model: CandleFillModel): OrderBook {
   const m = parse(model);
   const p = new Decimal(price);
-  const tick = new Decimal(spec.tickSize);
-  const size = floorTo(new Decimal(volume).times(m.levelShare), new Decimal(spec.lotSize));
+  const { tick, lot } = stepsOf(spec);
+  const size = floorTo(new Decimal(volume).times(m.levelShare), lot);
   const asks: BookLevel[] = [];
   const bids: BookLevel[] = [];
   if (size.gt(0) && p.gt(0)) {
     const sizeText = size.toFixed();
+    let lastAsk = p;
+    let lastBid = p;
     for (let k = 0; k < m.askFactors.length; k++) {
       const ask = ceilTo(p.times(m.askFactors[k] as Decimal), tick);
       const bid = floorTo(p.times(m.bidFactors[k] as Decimal), tick);
       // Levels that round onto the previous one's price merge into it (a tick wider than the step).
-      pushLevel(asks, ask, sizeText, (a, b) => a.gt(b));
-      if (bid.gt(0)) pushLevel(bids, bid, sizeText, (a, b) => a.lt(b));
+      if (k === 0 || ask.gt(lastAsk)) asks.push({ price: ask.toFixed(), size: sizeText });
+      else merge(asks, size);
+      lastAsk = ask;
+      if (bid.lte(0)) continue;
+      if (k === 0 || bid.lt(lastBid)) bids.push({ price: bid.toFixed(), size: sizeText });
+      else merge(bids, size);
+      lastBid = bid;
     }
   }
   return { symbol: spec.symbol, bids, asks, timeMs };
 }
 
-function pushLevel(levels: BookLevel[], price: Decimal, size: string, beyond: (a: Decimal, b: Decimal) => boolean): void {
-  const last = levels[levels.length - 1];
-  if (last && !beyond(price, new Decimal(last.price))) {
-    levels[levels.length - 1] = { price: last.price, size: new Decimal(last.size).plus(size).toFixed() };
-    return;
-  }
-  levels.push({ price: price.toFixed(), size });
+function merge(levels: BookLevel[], size: Decimal): void {
+  const last = levels[levels.length - 1] as BookLevel;
+  levels[levels.length - 1] = { price: last.price, size: size.plus(last.size).toFixed() };
 }
 
 /** The prices a bar visits, in order: open, the nearer extreme, the other, close. */
