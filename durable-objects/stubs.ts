@@ -56,3 +56,8 @@ export function riskStub(env: Env): DurableObjectStub<RiskMonitor> {
 export function venueStub(env: Env, venueId: string): DurableObjectStub<Venue> {
   return env.VENUE.get(env.VENUE.idFromName(`venue:${venueId}`));
 }
+
+/** A replay venue's object: the paper venue `venueId` fed with history by one backtest run (`run` names it). */
+export function replayVenueStub(env: Env, venueId: string, run: string): DurableObjectStub<Venue> {
+  return env.VENUE.get(env.VENUE.idFromName(`replay:${venueId}:${run}`));
+}

@@ -10,6 +10,7 @@ import { clock } from "./clock.js";
 import { agentStub } from "./stubs.js";
 import { type LiveContext, type Reconciliation, cancelLive, exchangeBooks, liveBalances, reconcileLive, submitLive } from "./venue-live.js";
 import { VenueStore } from "./venue-store.js";
+import { type ReplayReply, type ReplayRequest, answerReplay, replayedVenue } from "./venue-replay.js";
 
 /** How often a live venue compares the exchange's orders with its records. */
 const RECONCILE_INTERVAL_MS = 10_000;
@@ -45,7 +46,7 @@ export class Venue extends DurableObject<Env> {
   private venueSpec(): VenueSpec {
     if (this.spec) return this.spec;
     const name = this.ctx.id.name;
-    const id = name?.startsWith("venue:") ? name.slice("venue:".length) : this.store.meta("id");
+    const id = name?.startsWith("venue:") ? name.slice("venue:".length) : (replayedVenue(name) ?? this.store.meta("id"));
     const spec = id ? paperVenueSpec(id) : null;
     if (!spec) throw new Error(`invariant: a venue is named venue:<paper venue id>, got ${name ?? "no name"}`);
     this.spec = spec;
@@ -165,6 +166,11 @@ export class Venue extends DurableObject<Env> {
     return reply;
   }
 
+  /** A backtest loop's request, answered as a replay venue (`replay:<venue>:<run>`) with the history's books and time. */
+  async replay(req: ReplayRequest): Promise<ReplayReply> {
+    return answerReplay({ name: this.ctx.id.name, store: this.store, state: (r, o) => this.state(r, o), persist: (step) => this.persist(step) }, req);
+  }
+
   /** An order by client order id (null when this venue never saw it): how an unknown outcome is resolved. */
   async getOrder(clientOrderId: string): Promise<{ account: string; order: VenueOrder; fills: Fill[] } | null> {
     const r = this.store.record(clientOrderId);
@@ -223,7 +229,7 @@ export class Venue extends DurableObject<Env> {
     return exchangeBooks(this.store, this.venueSpec(), this.liveBooks, symbols, nowMs);
   }
 
-  /** Sends undelivered fills to their agents, oldest first; the agents' inboxes make a repeat harmless. */
+  /** Sends undelivered fills to their agents, oldest first (their inboxes make a repeat harmless). */
   private async deliverFills(): Promise<void> {
     for (const [account, fills] of this.store.undelivered(DELIVERY_BATCH)) {
       try {
@@ -237,7 +243,7 @@ export class Venue extends DurableObject<Env> {
 
   /** Arms the alarm from what is due (alarm times are the wall clock's: the runtime schedules them). */
   private async arm(): Promise<void> {
-    const afterMs = this.isLive() ? RECONCILE_INTERVAL_MS : wakeAfterMs(this.store.countWithStatus(OPEN), this.store.undeliveredCount());
+    const afterMs = replayedVenue(this.ctx.id.name) !== null ? null : this.isLive() ? RECONCILE_INTERVAL_MS : wakeAfterMs(this.store.countWithStatus(OPEN), this.store.undeliveredCount());
     if (afterMs === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(Date.now() + afterMs);
   }

@@ -24,6 +24,8 @@ export interface BacktestConfig {
   readonly params: Readonly<Record<string, unknown>>;
   /** The paper venue whose fees, tick and lot sizes apply ("paper-binance"). */
   readonly venueId: string;
+  /** Per instrument, when they differ (arbitrage: the same symbol on two venues); default venueId for all. */
+  readonly venues?: readonly string[];
   /** Starting cash in the quote asset, decimal text. */
   readonly initialCash: string;
   /** The most of equity one instrument may hold (0..1). */

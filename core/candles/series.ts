@@ -28,7 +28,10 @@ export interface CandleGap {
   readonly bars: number;
 }
 
-/** Columns from candles (oldest first; throws on unsorted or misaligned bars: the caller validates first). */
+/**
+ * Columns from candles (oldest first; throws on unsorted bars: the caller validates first). Bars
+ * off the interval's grid are kept as they are (real exchanges have them): instruments align by time.
+ */
 export function seriesFromCandles(symbol: string, intervalMs: number, candles: readonly Candle[]): CandleSeries {
   const n = candles.length;
   const time = new Float64Array(n);
@@ -41,7 +44,6 @@ export function seriesFromCandles(symbol: string, intervalMs: number, candles: r
   for (let i = 0; i < n; i++) {
     const c = candles[i] as Candle;
     if (i > 0 && c.openTimeMs <= (candles[i - 1] as Candle).openTimeMs) throw new Error(`invariant: candles ascend (bar ${i})`);
-    if (c.openTimeMs % intervalMs !== 0 && (c.openTimeMs - (candles[0] as Candle).openTimeMs) % intervalMs !== 0) throw new Error(`invariant: bar ${i} is on the ${intervalMs} ms grid`);
     time[i] = c.openTimeMs;
     open[i] = Number(c.open);
     high[i] = Number(c.high);
@@ -67,7 +69,7 @@ export function findGaps(s: CandleSeries): CandleGap[] {
   const gaps: CandleGap[] = [];
   for (let i = 1; i < s.length; i++) {
     const step = (s.time[i] as number) - (s.time[i - 1] as number);
-    if (step > s.intervalMs) gaps.push({ afterMs: s.time[i - 1] as number, nextMs: s.time[i] as number, bars: Math.round(step / s.intervalMs) - 1 });
+    if (step >= 1.5 * s.intervalMs) gaps.push({ afterMs: s.time[i - 1] as number, nextMs: s.time[i] as number, bars: Math.round(step / s.intervalMs) - 1 });
   }
   return gaps;
 }

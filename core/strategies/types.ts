@@ -67,6 +67,8 @@ export interface Leg {
   readonly limitPrice: number;
   /** The size as a fraction of equity. */
   readonly size: number;
+  /** A cap in base units (what the book's depth allows), if any; the sizer takes the lesser. */
+  readonly maxQuantity?: number;
 }
 
 /**

@@ -1,0 +1,11 @@
+/**
+ * Backtests: the loop (engine.ts) the paper venue answers in memory (run.ts) or a Venue object
+ * answers in a replay, the metrics, and walk-forward re-tuning.
+ */
+export * from "./types.js";
+export { DEFAULT_FILL_MODEL } from "../paper-venue/candles.js";
+export { type VenueReply, type VenueRequest, type EngineInput, type EngineOutput, backtestLoop } from "./engine.js";
+export { type RunOptions, buyAndHold, metricsOfRun, prepare, runAgainst, runBacktest, runInMemory } from "./run.js";
+export { MAX_GRID_POINTS, type WalkForwardSpec, gridPoints, walkForward } from "./walk-forward.js";
+export { backtestConfigSchema, backtestRequestSchema, fillModelSchema, walkForwardSchema } from "./schema.js";
+export { metricsOf, YEAR_MS } from "./metrics.js";

@@ -1,0 +1,12 @@
+export { atrSeries, Atr } from "./atr.js";
+export { bollingerSeries, Bollinger } from "./bollinger.js";
+export { correlationSeries, RollingCorrelation } from "./correlation.js";
+export { emaSeries, Ema } from "./ema.js";
+export { macdSeries, Macd } from "./macd.js";
+export { olsSeries, RollingOls } from "./ols.js";
+export { rsiSeries, Rsi } from "./rsi.js";
+export { smaSeries, Sma } from "./sma.js";
+export { MAX_PERIOD, type Indicator, type Indicator1 } from "./types.js";
+export { annualize, RollingVolatility, volatilitySeries } from "./volatility.js";
+export { vwapSeries, Vwap } from "./vwap.js";
+export { ZScore, zScoreSeries } from "./zscore.js";

@@ -1,0 +1,85 @@
+/** Small pieces the strategies share: what counts as held, clamps, number words, a rolling extreme. */
+
+/**
+ * An exposure under this fraction of equity counts as flat: rounding quantities down to the lot
+ * leaves dust that no order can sell, and a strategy must not believe it is still in a trade.
+ */
+export const HELD_EXPOSURE = 1e-3;
+
+/** True when the position in instrument k is more than dust. */
+export function isHeld(exposure: ArrayLike<number>, k: number): boolean {
+  return (exposure[k] ?? 0) > HELD_EXPOSURE;
+}
+
+/** x within [lo, hi]; NaN becomes lo. */
+export function clamp(x: number, lo: number, hi: number): number {
+  return x > lo ? (x < hi ? x : hi) : lo;
+}
+
+/** A price or statistic for a reason string: 6 significant digits, no exponent for ordinary prices. */
+export function fmt(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return "0";
+  if (Math.abs(x) >= 1e6) return x.toFixed(2);
+  return Number(x.toPrecision(6)).toString();
+}
+
+/**
+ * The highest (or lowest) of the last n values, amortized O(1): a monotonic deque of indices in a
+ * Float64Array ring, so an update allocates nothing. NaN until n values were seen.
+ */
+export class RollingExtreme {
+  private readonly values: Float64Array;
+  private readonly index: Float64Array;
+  private head = 0;
+  private size = 0;
+  private count = 0;
+
+  /** `max` true keeps the highest, false the lowest. */
+  constructor(
+    readonly n: number,
+    private readonly max: boolean,
+  ) {
+    if (!(n >= 1)) throw new Error("invariant: a rolling extreme spans at least one value");
+    this.values = new Float64Array(n);
+    this.index = new Float64Array(n);
+  }
+
+  get ready(): boolean {
+    return this.count >= this.n;
+  }
+
+  /** The extreme of the last n values, NaN until n were seen. */
+  get value(): number {
+    return this.ready && this.size > 0 ? (this.values[this.head] as number) : NaN;
+  }
+
+  /** Adds x and returns the extreme of the last n values (NaN while warming up). */
+  update(x: number): number {
+    const i = this.count++;
+    const cap = this.n;
+    // Drop the front when it has left the window.
+    if (this.size > 0 && (this.index[this.head] as number) <= i - cap) {
+      this.head = (this.head + 1) % cap;
+      this.size--;
+    }
+    // Drop from the back everything x dominates: they can never be the extreme again.
+    while (this.size > 0) {
+      const back = (this.head + this.size - 1) % cap;
+      const v = this.values[back] as number;
+      if (this.max ? v > x : v < x) break;
+      this.size--;
+    }
+    const slot = (this.head + this.size) % cap;
+    this.values[slot] = x;
+    this.index[slot] = i;
+    this.size++;
+    return this.value;
+  }
+
+  reset(): void {
+    this.head = 0;
+    this.size = 0;
+    this.count = 0;
+  }
+}

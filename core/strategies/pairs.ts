@@ -1,0 +1,118 @@
+import { z } from "zod";
+import { RollingCorrelation, RollingOls, ZScore } from "../indicators/index.js";
+import { clamp, fmt, isHeld } from "./common.js";
+import { type BarView, HOLD, type InstrumentSpec, type PositionView, type Signal, type Strategy, type StrategyRunner } from "./types.js";
+
+/** Pairs trading's parameters: every field has a default and bounds. */
+export const pairsParams = z
+  .object({
+    lookback: z.number().int().min(10).max(2000).default(100).describe("Bars in the rolling OLS hedge ratio and the correlation filter"),
+    zWindow: z.number().int().min(5).max(2000).default(50).describe("Bars in the spread's z-score"),
+    entryZ: z.number().min(0.5).max(5).default(2).describe("Enter when |z| of the spread exceeds this"),
+    exitZ: z.number().min(0).max(3).default(0.5).describe("Exit when the spread's z is back within this of zero"),
+    stopZ: z.number().min(1).max(10).default(4).describe("Stop: exit when |z| widens past this"),
+    minCorrelation: z.number().min(0).max(1).default(0.7).describe("Enter only while the rolling correlation is at least this"),
+    exposure: z.number().min(0.01).max(1).default(0.5).describe("Target exposure of the cheap leg, fraction of equity (the sizer caps it at the max exposure)"),
+    logPrices: z.boolean().default(true).describe("Regress log prices (a hedge ratio of returns) instead of prices"),
+  })
+  .refine((p) => p.exitZ < p.entryZ && p.entryZ < p.stopZ, { message: "thresholds must rise: exitZ < entryZ < stopZ", path: ["entryZ"] });
+export type PairsParams = z.infer<typeof pairsParams>;
+
+/**
+ * Pairs trading on two correlated assets: y is instrument 0, x instrument 1 (e.g. ETH and BTC).
+ * A rolling OLS over `lookback` bars gives the hedge ratio beta; the spread is y − beta·x (of log
+ * prices by default) and z its z-score over `zWindow` bars. When z > entryZ, y is dear and x
+ * cheap; when z < −entryZ, the reverse; entries need the rolling correlation ≥ minCorrelation.
+ * Spot venues cannot short, so the trade is expressed as `targets`: long the cheap leg only
+ * (`exposure` of equity), flat the other; it profits when the cheap leg catches up, and it is not
+ * market-neutral. Exit (targets all 0) when z is back within exitZ of zero, or the stop when |z|
+ * passes stopZ; after a stop there is no new entry until |z| falls back under entryZ.
+ * Strength: |z| / stopZ. Confidence: the correlation.
+ */
+export const pairs: Strategy<PairsParams> = {
+  id: "pairs",
+  name: "Pairs trading",
+  description: "Z-score of the spread of two correlated assets with a rolling OLS hedge ratio; spot: long the cheap leg, flat the other; entry, exit and stop thresholds.",
+  instruments: 2,
+  params: pairsParams,
+  warmup: (p) => p.lookback + p.zWindow - 1,
+  create: (p, instruments) => new PairsRunner(p, instruments),
+};
+
+class PairsRunner implements StrategyRunner {
+  readonly plots = ["hedge ratio", "spread z", "correlation"] as const;
+  private readonly ols: RollingOls;
+  private readonly corr: RollingCorrelation;
+  private readonly z: ZScore;
+  private beta = NaN;
+  private zNow = NaN;
+  private correlation = NaN;
+  /** After a stop: no entry until |z| is back under entryZ. */
+  private cooling = false;
+
+  constructor(
+    private readonly p: PairsParams,
+    instruments: readonly InstrumentSpec[],
+  ) {
+    if (instruments.length < 2) throw new Error("invariant: pairs trades two instruments");
+    this.ols = new RollingOls(p.lookback);
+    this.corr = new RollingCorrelation(p.lookback);
+    this.z = new ZScore(p.zWindow);
+  }
+
+  onBar(bars: readonly BarView[], position: PositionView): Signal {
+    const by = bars[0];
+    const bx = bars[1];
+    // A pair is only a pair at the same time: a bar missing on either side is skipped on both.
+    if (!by || !bx || !by.present || !bx.present || !(by.close > 0) || !(bx.close > 0)) return HOLD;
+    const y = this.p.logPrices ? Math.log(by.close) : by.close;
+    const x = this.p.logPrices ? Math.log(bx.close) : bx.close;
+    this.beta = this.ols.update(y, x);
+    this.correlation = this.corr.update(x, y);
+    if (!Number.isFinite(this.beta)) return HOLD;
+    const z = this.z.update(y - this.beta * x);
+    this.zNow = z;
+    if (!Number.isFinite(z)) return HOLD;
+    const longY = isHeld(position.exposure, 0);
+    const longX = isHeld(position.exposure, 1);
+    if (longY || longX) return this.manage(z, longY, longX);
+    if (this.cooling) {
+      if (Math.abs(z) < this.p.entryZ) this.cooling = false;
+      return HOLD;
+    }
+    if (Math.abs(z) <= this.p.entryZ || !(this.correlation >= this.p.minCorrelation)) return HOLD;
+    const cheap = z > 0 ? 1 : 0;
+    const targets = cheap === 1 ? [0, this.p.exposure] : [this.p.exposure, 0];
+    const words = cheap === 1 ? "y is dear against x: long x" : "y is cheap against x: long y";
+    return {
+      side: "buy",
+      strength: clamp(Math.abs(z) / this.p.stopZ, 0, 1),
+      confidence: clamp(this.correlation, 0, 1),
+      reason: `spread z ${fmt(z)} is past ±${this.p.entryZ} (hedge ratio ${fmt(this.beta)}, correlation ${fmt(this.correlation)}): ${words}, flat the other`,
+      targets,
+    };
+  }
+
+  /** In a trade: exit when the spread reverted, stop when it widened past stopZ. */
+  private manage(z: number, longY: boolean, longX: boolean): Signal {
+    // Long y was entered on z < −entryZ; long x on z > entryZ.
+    const stopped = (longY && z < -this.p.stopZ) || (longX && z > this.p.stopZ);
+    if (stopped) {
+      this.cooling = true;
+      return flat(`spread z ${fmt(z)} widened past ±${this.p.stopZ}: stop, flat both legs`, z, this.p.stopZ);
+    }
+    const reverted = (longY && longX) || (longY && z >= -this.p.exitZ) || (longX && z <= this.p.exitZ);
+    if (reverted) return flat(`spread z ${fmt(z)} is back within ±${this.p.exitZ}: flat both legs`, z, this.p.stopZ);
+    return HOLD;
+  }
+
+  plot(out: Float64Array): void {
+    out[0] = this.beta;
+    out[1] = this.zNow;
+    out[2] = this.correlation;
+  }
+}
+
+function flat(reason: string, z: number, stopZ: number): Signal {
+  return { side: "sell", strength: 1, confidence: clamp(Math.abs(z) / stopZ, 0, 1), reason, targets: [0, 0] };
+}
