@@ -74,7 +74,10 @@ export type RiskRefusal = "unknown_scope" | "not_halted" | "unknown_scenario" | 
 /** Refusals of the HTTP edge itself. */
 export type EdgeRefusal = "idempotency_key_reused" | "unknown_venue";
 
-export type RefusalCode = TransferRefusal | MoveRefusal | DirectoryRefusal | OrderRefusal | RiskRefusal | EdgeRefusal;
+/** Refusals of a backtest request: its candles, or work beyond what one Worker call runs. */
+export type BacktestRefusal = "invalid_candles" | "too_many_bars" | "not_enough_bars" | "too_much_work";
+
+export type RefusalCode = TransferRefusal | MoveRefusal | DirectoryRefusal | OrderRefusal | RiskRefusal | EdgeRefusal | BacktestRefusal;
 
 /** An expected failure as domain code returns it. */
 export interface Refused<C extends RefusalCode = RefusalCode> {

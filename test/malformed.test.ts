@@ -17,6 +17,7 @@ const MUTATING = [
   { method: "POST", path: "/api/risk/halt" },
   { method: "POST", path: "/api/risk/resume" },
   { method: "POST", path: "/api/orders/check" },
+  { method: "POST", path: "/api/backtests" },
 ] as const;
 
 const BAD_BODIES: ReadonlyArray<[string, { rawBody?: string; body?: unknown; headers?: Record<string, string> }]> = [

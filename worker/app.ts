@@ -1,7 +1,9 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { except } from "hono/combine";
 import { HTTPException } from "hono/http-exception";
 import { agentRoutes } from "./http/agents.js";
+import { backtestRoutes, strategyRoutes } from "./http/backtests.js";
 import { deskRoutes } from "./http/desk.js";
 import { ApiError, errorBody } from "./http/errors.js";
 import { aguiRoutes, eventHistoryRoutes, eventSocketRoutes } from "./http/events.js";
@@ -21,16 +23,21 @@ export const app = new Hono<AppEnv>().basePath("/api");
 /** No request body the API takes comes near this; a larger one is refused before it is read. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-app.route("/health", healthRoutes);
-app.use(
-  "*",
-  bodyLimit({
-    maxSize: MAX_BODY_BYTES,
+/** A backtest carries its candles (an uploaded file's text): up to 8 MiB. */
+export const MAX_BACKTEST_BODY_BYTES = 8 * 1024 * 1024;
+
+function limitBody(maxSize: number, what: string) {
+  return bodyLimit({
+    maxSize,
     onError: () => {
-      throw new ApiError(413, "body_too_large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+      throw new ApiError(413, "body_too_large", `${what} are limited to ${maxSize} bytes`);
     },
-  }),
-);
+  });
+}
+
+app.route("/health", healthRoutes);
+app.use("/backtests", limitBody(MAX_BACKTEST_BODY_BYTES, "backtest requests (candles included)"));
+app.use("*", except("/api/backtests", limitBody(MAX_BODY_BYTES, "request bodies")));
 // The socket authenticates itself (browsers cannot send an Authorization header on a WebSocket).
 app.route("/events", eventSocketRoutes);
 app.use("*", auth());
@@ -44,6 +51,8 @@ app.route("/orders", orderRoutes);
 app.route("/arbitrage", arbitrageRoutes);
 app.route("/venues", venueRoutes);
 app.route("/risk", riskRoutes);
+app.route("/strategies", strategyRoutes);
+app.route("/backtests", backtestRoutes);
 app.route("/", deskRoutes);
 
 app.notFound((c) => c.json(errorBody("not_found", `no route ${c.req.method} ${c.req.path}`), 404));

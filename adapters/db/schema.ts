@@ -185,3 +185,27 @@ export const riskActions = sqliteTable(
   },
   (t) => [index("risk_actions_time_idx").on(t.atMs)],
 );
+
+/**
+ * Backtests run through the API: who ran what on which candles, the headline metrics (strategy
+ * and benchmark) as JSON for the list, and the whole result, bounded (equity downsampled, trades
+ * capped: the result says so), for reopening one.
+ */
+export const backtests = sqliteTable(
+  "backtests",
+  {
+    id: text("id").primaryKey(),
+    createdAtMs: integer("created_at_ms").notNull(),
+    owner: text("owner").notNull(),
+    strategy: text("strategy").notNull(),
+    params: text("params").notNull(),
+    /** The instruments' symbols, comma-delimited ("BTC-USD,ETH-USD"). */
+    symbols: text("symbols").notNull(),
+    intervalMs: integer("interval_ms").notNull(),
+    bars: integer("bars").notNull(),
+    metrics: text("metrics").notNull(),
+    result: text("result").notNull(),
+    status: text("status", { enum: ["done"] }).notNull(),
+  },
+  (t) => [index("backtests_created_idx").on(t.createdAtMs, t.id)],
+);

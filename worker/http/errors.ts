@@ -65,6 +65,10 @@ export const REFUSAL_STATUS = {
   venue_rejected: 422,
   unknown_outcome: 502,
   unknown_venue: 404,
+  invalid_candles: 422,
+  too_many_bars: 422,
+  not_enough_bars: 422,
+  too_much_work: 422,
 } as const satisfies Record<RefusalCode, ContentfulStatusCode>;
 
 /** An ApiError for a refusal code the domain returned. */
