@@ -16,6 +16,7 @@ const NAV = [
   { path: "/events", label: "Events", ready: true },
   { path: "/trading", label: "Trading", ready: true },
   { path: "/risk", label: "Risk", ready: true },
+  { path: "/backtests", label: "Backtests", ready: true },
 ] as const;
 
 const HOME = "/wallets";
@@ -50,6 +51,21 @@ function RiskRoute(props: PageProps) {
   );
   return (
     <Show when={page()} fallback={<Show when={failed()} fallback={<div class="loading">Loading the risk desk…</div>}><ErrorNote error={failed()} /></Show>}>
+      {(Page) => untrack(() => Page()(props))}
+    </Show>
+  );
+}
+
+/** The Backtests page, loaded on first visit like Trading (it carries the chart library too). */
+function BacktestsRoute(props: PageProps) {
+  const [page, setPage] = createSignal<Component<PageProps> | null>(null);
+  const [failed, setFailed] = createSignal<ApiError | null>(null);
+  import("./pages/backtests/backtests-page.tsx").then(
+    (m) => setPage(() => m.default),
+    (error: unknown) => setFailed(asApiError(error)),
+  );
+  return (
+    <Show when={page()} fallback={<Show when={failed()} fallback={<div class="loading">Loading the backtester…</div>}><ErrorNote error={failed()} /></Show>}>
       {(Page) => untrack(() => Page()(props))}
     </Show>
   );
@@ -166,6 +182,9 @@ function Shell(props: { sub: string; role: "viewer" | "trader" | "admin" }) {
             </Match>
             <Match when={path() === "/risk"}>
               <RiskRoute role={props.role} />
+            </Match>
+            <Match when={path() === "/backtests"}>
+              <BacktestsRoute role={props.role} />
             </Match>
           </Switch>
         </main>
