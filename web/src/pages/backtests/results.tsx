@@ -168,11 +168,9 @@ export function ResultView(props: { record: BacktestRecord }) {
       </For>
       <div class="bt-pair">
         <MetricsTable record={r()} />
-        <div class="bt-stack">
-          <GapsPanel record={r()} />
-          <Show when={r().walkForward}>{(wf) => <WalkForwardTable wf={wf()} base={r().params} />}</Show>
-        </div>
+        <GapsPanel record={r()} />
       </div>
+      <Show when={r().walkForward}>{(wf) => <WalkForwardTable wf={wf()} base={r().params} />}</Show>
     </div>
   );
 }
