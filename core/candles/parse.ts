@@ -13,7 +13,7 @@ import { type CandleGap, type CandleSeries, findGaps, seriesFromCandles } from "
  * Times are epoch ms, epoch s (below 1e11) or ISO text (UTC when no zone is given). Rows may run
  * either way; they are sorted. Duplicate times, non-positive or non-finite prices, negative volume,
  * high < low and open or close outside [low, high] are refused with the row. The interval is the
- * most common step; every bar must sit on its grid; gaps are reported, never filled.
+ * most common step; bars off its grid are kept as they are; gaps are reported, never filled.
  */
 
 /** The most bars one upload may hold (per instrument). */
@@ -213,7 +213,7 @@ function isoMs(text: string): number {
   return Date.parse(zoned ? iso : `${iso}Z`);
 }
 
-/** Sorts, refuses duplicates and impossible bars, infers the interval and checks the grid. */
+/** Sorts, refuses duplicates and impossible bars, infers the interval. */
 function checked(symbol: string, raw: RawBar[]): ParsedCandles {
   if (raw.length < 2) throw new RowError(undefined, `an upload needs at least 2 bars to tell the interval; it has ${raw.length}`);
   for (const bar of raw) checkBar(bar);
@@ -229,10 +229,8 @@ function checked(symbol: string, raw: RawBar[]): ParsedCandles {
   let intervalMs = 0;
   let count = 0;
   for (const [step, n] of steps) if (n > count || (n === count && step < intervalMs)) [intervalMs, count] = [step, n];
-  const first = (raw[0] as RawBar).timeMs;
-  for (const bar of raw) {
-    if ((bar.timeMs - first) % intervalMs !== 0) throw new RowError(bar.row, `row ${bar.row}: ${new Date(bar.timeMs).toISOString()} is off the ${intervalMs} ms grid that starts at ${new Date(first).toISOString()} (bars are open times, one interval apart)`);
-  }
+  // Bars off the interval's grid are kept as the exchange gave them (Binance's after its outage of
+  // February 2018 are): instruments align by time, and a backtest never invents or moves a bar.
   const candles: Candle[] = raw.map((b) => ({ openTimeMs: b.timeMs, open: b.values[0] as string, high: b.values[1] as string, low: b.values[2] as string, close: b.values[3] as string, volume: b.values[4] as string }));
   const series = seriesFromCandles(symbol, intervalMs, candles);
   return { ok: true, symbol, candles, intervalMs, gaps: findGaps(series), series };
