@@ -12,20 +12,12 @@ export { type SizedOrder, type SizingBook, type SizingLimits, sizeSignal } from 
 
 /** Every strategy by id. */
 export const STRATEGIES: Readonly<Record<StrategyId, Strategy>> = Object.freeze({
-  momentum: erase(momentum),
-  "mean-reversion": erase(meanReversion),
-  arbitrage: erase(arbitrage),
-  pairs: erase(pairs),
-  "market-making": erase(marketMaking),
+  momentum,
+  "mean-reversion": meanReversion,
+  arbitrage,
+  pairs,
+  "market-making": marketMaking,
 });
-
-/**
- * A strategy with its parameter type forgotten. Safe because the registry's callers get `P` only
- * from `params.parse`, the strategy's own schema: warmup and create never see unparsed input.
- */
-function erase<P>(s: Strategy<P>): Strategy {
-  return s as unknown as Strategy;
-}
 
 /** The strategy with this id, or null (ids come from users: never throws). */
 export function strategyById(id: string): Strategy | null {

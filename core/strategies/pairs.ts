@@ -6,8 +6,7 @@ import { type BarView, HOLD, type InstrumentSpec, type PositionView, type Signal
 /** Pairs trading's parameters: every field has a default and bounds. */
 export const pairsParams = z
   .object({
-    lookback: z.number().int().min(10).max(2000).default(100).describe("Bars in the rolling OLS hedge ratio and the correlation filter"),
-    zWindow: z.number().int().min(5).max(2000).default(50).describe("Bars in the spread's z-score"),
+    lookback: z.number().int().min(10).max(2000).default(100).describe("Bars in the rolling OLS hedge ratio, the spread's z-score and the correlation filter"),
     entryZ: z.number().min(0.5).max(5).default(2).describe("Enter when |z| of the spread exceeds this"),
     exitZ: z.number().min(0).max(3).default(0.5).describe("Exit when the spread's z is back within this of zero"),
     stopZ: z.number().min(1).max(10).default(4).describe("Stop: exit when |z| widens past this"),
@@ -21,8 +20,12 @@ export type PairsParams = z.infer<typeof pairsParams>;
 /**
  * Pairs trading on two correlated assets: y is instrument 0, x instrument 1 (e.g. ETH and BTC).
  * A rolling OLS over `lookback` bars gives the hedge ratio beta; the spread is y − beta·x (of log
- * prices by default) and z its z-score over `zWindow` bars. When z > entryZ, y is dear and x
- * cheap; when z < −entryZ, the reverse; entries need the rolling correlation ≥ minCorrelation.
+ * prices by default) and z the newest spread's z-score in that same window under that same beta:
+ * the OLS residual y − alpha − beta·x over the residuals' standard deviation σy·√(1 − ρ²). (A
+ * z-score of past spreads each taken with its own day's beta would mostly measure how beta
+ * drifted, not how the pair diverged.) When z > entryZ, y is dear and x
+ * cheap; when z < −entryZ, the reverse; entries need the rolling correlation ≥ minCorrelation
+and |z| under stopZ (a spread already past the stop is a broken pair, not a trade).
  * Spot venues cannot short, so the trade is expressed as `targets`: long the cheap leg only
  * (`exposure` of equity), flat the other; it profits when the cheap leg catches up, and it is not
  * market-neutral. Exit (targets all 0) when z is back within exitZ of zero, or the stop when |z|
@@ -35,7 +38,7 @@ export const pairs: Strategy<PairsParams> = {
   description: "Z-score of the spread of two correlated assets with a rolling OLS hedge ratio; spot: long the cheap leg, flat the other; entry, exit and stop thresholds.",
   instruments: 2,
   params: pairsParams,
-  warmup: (p) => p.lookback + p.zWindow - 1,
+  warmup: (p) => p.lookback,
   create: (p, instruments) => new PairsRunner(p, instruments),
 };
 
@@ -43,7 +46,8 @@ class PairsRunner implements StrategyRunner {
   readonly plots = ["hedge ratio", "spread z", "correlation"] as const;
   private readonly ols: RollingOls;
   private readonly corr: RollingCorrelation;
-  private readonly z: ZScore;
+  /** Only for the window's standard deviation of y. */
+  private readonly yWindow: ZScore;
   private beta = NaN;
   private zNow = NaN;
   private correlation = NaN;
@@ -57,7 +61,7 @@ class PairsRunner implements StrategyRunner {
     if (instruments.length < 2) throw new Error("invariant: pairs trades two instruments");
     this.ols = new RollingOls(p.lookback);
     this.corr = new RollingCorrelation(p.lookback);
-    this.z = new ZScore(p.zWindow);
+    this.yWindow = new ZScore(p.lookback);
   }
 
   onBar(bars: readonly BarView[], position: PositionView): Signal {
@@ -69,8 +73,11 @@ class PairsRunner implements StrategyRunner {
     const x = this.p.logPrices ? Math.log(bx.close) : bx.close;
     this.beta = this.ols.update(y, x);
     this.correlation = this.corr.update(x, y);
+    this.yWindow.update(y);
     if (!Number.isFinite(this.beta)) return HOLD;
-    const z = this.z.update(y - this.beta * x);
+    const spreadStd = this.yWindow.stdDev * Math.sqrt(Math.max(0, 1 - this.correlation * this.correlation));
+    // A perfect fit has no spread to trade: z 0 (not a division by a rounding error).
+    const z = spreadStd > 1e-12 * Math.abs(y) ? this.ols.residual / spreadStd : 0;
     this.zNow = z;
     if (!Number.isFinite(z)) return HOLD;
     const longY = isHeld(position.exposure, 0);
@@ -80,7 +87,8 @@ class PairsRunner implements StrategyRunner {
       if (Math.abs(z) < this.p.entryZ) this.cooling = false;
       return HOLD;
     }
-    if (Math.abs(z) <= this.p.entryZ || !(this.correlation >= this.p.minCorrelation)) return HOLD;
+    // Past the stop already: that is a break of the pair, not a spread to trade.
+    if (Math.abs(z) <= this.p.entryZ || Math.abs(z) >= this.p.stopZ || !(this.correlation >= this.p.minCorrelation)) return HOLD;
     const cheap = z > 0 ? 1 : 0;
     const targets = cheap === 1 ? [0, this.p.exposure] : [this.p.exposure, 0];
     const words = cheap === 1 ? "y is dear against x: long x" : "y is cheap against x: long y";
