@@ -59,6 +59,41 @@ describe("backtests page", () => {
     await context.close();
   });
 
+  test("when a trader uploads a CSV with a gap then it runs on those candles and the gap is reported, not filled", async () => {
+    const { context, page } = await signIn(browser(), tokens.trader);
+    await page.getByTestId("nav-backtests").click();
+    await page.getByTestId("bt-strategy").selectOption("momentum");
+    await page.getByTestId("bt-source-upload").click();
+    // 400 hourly bars of a gentle wave, newest first as some exporters write them, three bars missing after bar 199.
+    const rows: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      if (i >= 200 && i < 203) continue;
+      const close = 100 + 10 * Math.sin(i / 15) + i * 0.02;
+      const open = close - 0.3;
+      rows.push(`${new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString()},${open.toFixed(2)},${(close + 0.5).toFixed(2)},${(open - 0.5).toFixed(2)},${close.toFixed(2)},${(5 + (i % 7)).toFixed(1)}`);
+    }
+    const csv = ["date,open,high,low,close,volume", ...rows.reverse()].join("\n");
+    await page.getByTestId("bt-file").setInputFiles({ name: "wave.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    const ran = page.waitForResponse((r) => r.url().endsWith("/api/backtests") && r.request().method() === "POST", { timeout: RUN_TIMEOUT_MS });
+    await page.getByTestId("bt-run").click();
+    const res = await ran;
+    expect(res.status()).toBe(201);
+    await page.getByTestId("bt-result").waitFor({ timeout: RUN_TIMEOUT_MS });
+    await expect(page.getByTestId("bt-gap-count").textContent()).resolves.toBe("1 gap, 3 bars missing");
+    await context.close();
+  });
+
+  test("when an upload is refused then the API's reason shows under the form", async () => {
+    const { context, page } = await signIn(browser(), tokens.trader);
+    await page.getByTestId("nav-backtests").click();
+    await page.getByTestId("bt-source-upload").click();
+    const csv = "time,open,high,low,close,volume\n0,10,11,9,10,1\n3600000,10,9,11,10,1\n";
+    await page.getByTestId("bt-file").setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.getByTestId("bt-run").click();
+    await expect(page.getByTestId("bt-error").textContent({ timeout: RUN_TIMEOUT_MS })).resolves.toMatch(/invalid_candles.*row 3: high 9 is below low 11/);
+    await context.close();
+  });
+
   test("when a viewer opens Backtests then the page is read only and Run is disabled", async () => {
     const { context, page } = await signIn(browser(), tokens.viewer);
     await page.getByTestId("nav-backtests").click();

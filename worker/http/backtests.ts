@@ -15,8 +15,13 @@ import { ApiError, jsonBody, parse, refusal } from "./errors.js";
 export const MAX_EQUITY_POINTS = 2_000;
 /** Trades kept per backtest (the metrics count them all). */
 export const MAX_STORED_TRADES = 1_000;
-/** Bars a walk-forward may run in all (grid points × in-sample bars per fold, plus the out-of-sample runs). */
-export const MAX_WALK_FORWARD_BAR_RUNS = 5_000_000;
+/**
+ * Bars a walk-forward may run in all (grid points × in-sample bars per fold, plus the out-of-sample
+ * runs): a few seconds of a Worker's CPU at the backtester's speed with trading strategies.
+ */
+export const MAX_WALK_FORWARD_BAR_RUNS = 2_000_000;
+/** A D1 row holds at most 2,000,000 bytes: the stored result keeps well below it. */
+const MAX_RESULT_CHARS = 1_800_000;
 
 const backtestBodySchema = backtestRequestSchema.extend({
   candles: candleSourceSchema,
@@ -56,7 +61,13 @@ export const backtestRoutes = new Hono<AppEnv>()
     const result = runBacktest(config, series, { maxPoints: MAX_EQUITY_POINTS, maxTrades: MAX_STORED_TRADES });
     const wf = body.walkForward ? walkForward(config, series, body.walkForward) : null;
     const id = `bt-${c.get("commandId").replace(/[^a-z0-9]/gi, "").toLowerCase().slice(0, 32)}`;
-    const record = recordOf(id, Date.now(), c.get("principal").sub, result, wf, loaded);
+    let record = recordOf(id, Date.now(), c.get("principal").sub, result, wf, loaded);
+    let stored = JSON.stringify(record);
+    // Wide trades (many plots, two instruments) could pass D1's row limit: keep fewer trades, and say so.
+    if (stored.length > MAX_RESULT_CHARS) {
+      record = recordOf(id, record.createdAtMs, record.owner, { ...result, trades: result.trades.slice(0, 100) }, wf, loaded);
+      stored = JSON.stringify(record);
+    }
     await insertBacktest(c.env.DB, {
       id,
       createdAtMs: record.createdAtMs,
@@ -67,7 +78,7 @@ export const backtestRoutes = new Hono<AppEnv>()
       intervalMs: result.intervalMs,
       bars: result.bars,
       metrics: JSON.stringify({ metrics: result.metrics, benchmark: result.benchmark }),
-      result: JSON.stringify(record),
+      result: stored,
       status: "done",
     });
     const { trades: _trades, equity: _equity, plots: _plots, chart: _chart, ...summary } = record;
