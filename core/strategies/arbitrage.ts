@@ -8,7 +8,7 @@ import { onTick } from "./sizing.js";
 import { type BarView, HOLD, type InstrumentSpec, type Leg, type PositionView, type Signal, type Strategy, type StrategyRunner } from "./types.js";
 
 /** Arbitrage's parameters: every field has a default and bounds. */
-export const arbitrageParams = z.object({
+export const arbitrageParams = z.strictObject({
   minEdgeBp: z.number().min(0).max(1000).default(5).describe("Trade only when the edge net of both taker fees exceeds this, bp of the buy leg's cost"),
   depthShare: z.number().min(0.0001).max(1).default(0.1).describe("Share of a bar's volume each venue's book is assumed to offer at its quote"),
   legSize: z.number().min(0.01).max(1).default(0.25).describe("Most of equity one leg may trade, fraction"),

@@ -4,7 +4,7 @@ import { clamp, fmt, isHeld } from "./common.js";
 import { type BarView, HOLD, type InstrumentSpec, type PositionView, type Signal, type Strategy, type StrategyRunner } from "./types.js";
 
 /** Market making's parameters: every field has a default and bounds. */
-export const marketMakingParams = z.object({
+export const marketMakingParams = z.strictObject({
   gamma: z.number().min(0.01).max(100).default(1).describe("Risk aversion γ: how hard inventory skews the quotes and volatility widens them"),
   kappa: z.number().min(10).max(1_000_000).default(1000).describe("Order-arrival decay κ, per unit of relative price: the liquidity half spread is (1/γ)·ln(1 + γ/κ) ≈ 1/κ"),
   horizonBars: z.number().int().min(1).max(1000).default(24).describe("Horizon τ in bars over which inventory risk is priced"),

@@ -5,7 +5,7 @@ import { type BarView, HOLD, type InstrumentSpec, type PositionView, type Signal
 
 /** Mean reversion's parameters: every field has a default and bounds. */
 export const meanReversionParams = z
-  .object({
+  .strictObject({
     period: z.number().int().min(2).max(500).default(20).describe("Bollinger Bands period, bars"),
     k: z.number().min(0.5).max(5).default(2).describe("Band width in population standard deviations"),
     rsiPeriod: z.number().int().min(2).max(100).default(14).describe("RSI period, bars (Wilder)"),

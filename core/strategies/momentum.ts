@@ -5,7 +5,7 @@ import { type BarView, HOLD, type InstrumentSpec, type PositionView, type Signal
 
 /** Momentum's parameters: every field has a default and bounds. */
 export const momentumParams = z
-  .object({
+  .strictObject({
     entry: z.enum(["cross", "breakout"]).default("cross").describe("Entry rule: the fast EMA crossing above the slow one, or the close breaking above the highest high of the breakout window (Donchian)"),
     fast: z.number().int().min(2).max(200).default(12).describe("Fast EMA period, bars"),
     slow: z.number().int().min(3).max(500).default(26).describe("Slow EMA period, bars (the trend; also the exit cross)"),

@@ -5,7 +5,7 @@ import { type BarView, HOLD, type InstrumentSpec, type PositionView, type Signal
 
 /** Pairs trading's parameters: every field has a default and bounds. */
 export const pairsParams = z
-  .object({
+  .strictObject({
     lookback: z.number().int().min(10).max(2000).default(100).describe("Bars in the rolling OLS hedge ratio, the spread's z-score and the correlation filter"),
     entryZ: z.number().min(0.5).max(5).default(2).describe("Enter when |z| of the spread exceeds this"),
     exitZ: z.number().min(0).max(3).default(0.5).describe("Exit when the spread's z is back within this of zero"),
