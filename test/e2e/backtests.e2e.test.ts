@@ -83,6 +83,22 @@ describe("backtests page", () => {
     await context.close();
   });
 
+  test("when pairs runs on the synthetic history then both instruments' candles are charted", async () => {
+    const { context, page } = await signIn(browser(), tokens.trader);
+    await page.getByTestId("nav-backtests").click();
+    await page.getByTestId("bt-strategy").selectOption("pairs");
+    await page.getByTestId("bt-symbol2").waitFor();
+    await page.getByTestId("bt-symbol").selectOption("BTC-USD");
+    await page.getByTestId("bt-symbol2").selectOption("ETH-USD");
+    await page.getByTestId("bt-bars").fill("1000");
+    await page.getByTestId("bt-run").click();
+    await page.getByTestId("bt-result").waitFor({ timeout: RUN_TIMEOUT_MS });
+    await page.getByTestId("price-chart-BTC-USD").locator("canvas").first().waitFor();
+    await page.getByTestId("price-chart-ETH-USD").locator("canvas").first().waitFor();
+    await expect(page.getByTestId("bt-metric-trades-strategy").textContent()).resolves.toMatch(/^\d+$/);
+    await context.close();
+  });
+
   test("when an upload is refused then the API's reason shows under the form", async () => {
     const { context, page } = await signIn(browser(), tokens.trader);
     await page.getByTestId("nav-backtests").click();
