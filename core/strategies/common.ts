@@ -58,23 +58,26 @@ export class RollingExtreme {
   update(x: number): number {
     const i = this.count++;
     const cap = this.n;
+    const values = this.values;
     // Drop the front when it has left the window.
     if (this.size > 0 && (this.index[this.head] as number) <= i - cap) {
-      this.head = (this.head + 1) % cap;
+      this.head = this.head + 1 === cap ? 0 : this.head + 1;
       this.size--;
     }
     // Drop from the back everything x dominates: they can never be the extreme again.
     while (this.size > 0) {
-      const back = (this.head + this.size - 1) % cap;
-      const v = this.values[back] as number;
+      let back = this.head + this.size - 1;
+      if (back >= cap) back -= cap;
+      const v = values[back] as number;
       if (this.max ? v > x : v < x) break;
       this.size--;
     }
-    const slot = (this.head + this.size) % cap;
-    this.values[slot] = x;
+    let slot = this.head + this.size;
+    if (slot >= cap) slot -= cap;
+    values[slot] = x;
     this.index[slot] = i;
     this.size++;
-    return this.value;
+    return this.count >= cap ? (values[this.head] as number) : NaN;
   }
 
   reset(): void {
