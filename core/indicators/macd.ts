@@ -102,8 +102,8 @@ export function macdSeries(
   const m = new Macd(fast, slow, signal);
   for (let i = 0; i < len; i++) {
     macd[i] = m.update(values[i] as number);
-    sig[i] = m.ready ? m.signal : NaN;
-    hist[i] = m.ready ? m.histogram : NaN;
+    sig[i] = m.signal;
+    hist[i] = m.histogram;
   }
   return { macd, signal: sig, histogram: hist };
 }
