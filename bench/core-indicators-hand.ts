@@ -1,7 +1,9 @@
 // The yardstick for bench/core-indicators.ts: each indicator as a hand-written streaming loop over
 // Float64Array, state in locals and typed-array rings, no allocation per candle, the plainest
 // rolling sums (sum and sum of squares, no drift control), writing the same outputs as the
-// batch functions of core/indicators. Same conventions (TA-Lib seeds), so the values agree.
+// batch functions of core/indicators. Same conventions (TA-Lib seeds), so the values agree, and
+// the same arithmetic tricks where ours has them (RSI's branch-free gain and loss), so the
+// comparison is of the structure, not of a trick.
 
 /** Σ of a ring after a wrap is not recomputed here: these loops are the speed of light, not the reference. */
 export function handSma(x: Float64Array, n: number, out: Float64Array): void {
@@ -20,10 +22,11 @@ export function handSma(x: Float64Array, n: number, out: Float64Array): void {
 
 export function handEma(x: Float64Array, n: number, out: Float64Array): void {
   const a = 2 / (n + 1);
+  const keep = 1 - a;
   let e = 0;
   for (let i = 0; i < x.length; i++) {
     const v = x[i] as number;
-    if (i >= n) out[i] = e += a * (v - e);
+    if (i >= n) out[i] = e = e * keep + a * v;
     else {
       e += v;
       out[i] = i === n - 1 ? (e /= n) : NaN;
@@ -39,8 +42,9 @@ export function handRsi(x: Float64Array, n: number, out: Float64Array): void {
   out[0] = NaN;
   for (let i = 1; i < x.length; i++) {
     const d = (x[i] as number) - (x[i - 1] as number);
-    const up = d > 0 ? d : 0;
-    const down = d < 0 ? -d : 0;
+    const a = Math.abs(d);
+    const up = (d + a) * 0.5;
+    const down = (a - d) * 0.5;
     if (i > n) {
       gain = gain * keep + up * inv;
       loss = loss * keep + down * inv;
@@ -89,6 +93,7 @@ export function handMacd(x: Float64Array, fast: number, slow: number, signal: nu
   const kf = 2 / (fast + 1);
   const ks = 2 / (slow + 1);
   const kg = 2 / (signal + 1);
+  const [qf, qs, qg] = [1 - kf, 1 - ks, 1 - kg];
   const last = slow + signal - 2;
   let f = 0;
   let s = 0;
@@ -96,8 +101,8 @@ export function handMacd(x: Float64Array, fast: number, slow: number, signal: nu
   for (let i = 0; i < x.length; i++) {
     const v = x[i] as number;
     if (i >= slow) {
-      f += kf * (v - f);
-      s += ks * (v - s);
+      f = f * qf + kf * v;
+      s = s * qs + ks * v;
     } else {
       s += v;
       if (i >= slow - fast) f += v;
@@ -110,7 +115,7 @@ export function handMacd(x: Float64Array, fast: number, slow: number, signal: nu
     }
     const m = f - s;
     macd[i] = m;
-    if (i > last) g += kg * (m - g);
+    if (i > last) g = g * qg + kg * m;
     else {
       g += m;
       if (i < last) {

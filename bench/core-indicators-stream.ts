@@ -2,7 +2,8 @@
 // loop on Float64Array. Each indicator is a step function called once per candle, whose state
 // persists between calls in a Float64Array (and a Float64Array ring), no allocation per candle,
 // the plainest arithmetic (rolling sums and sums of squares, no drift control, no edge cases
-// beyond warm-up). Same conventions as core/indicators (TA-Lib seeds), so the values agree.
+// beyond warm-up). Same conventions as core/indicators (TA-Lib seeds), so the values agree, and
+// the same arithmetic tricks (RSI's branch-free gain and loss).
 // (bench/core-indicators-hand.ts has the same as plain batch loops with state in locals.)
 
 /** A step's state: scalars in `s`, the window in `ring` (the first slot of `s` counts updates). */
@@ -37,7 +38,7 @@ export function emaStep(t: Stream, x: number): number {
   const s = t.s;
   const i = s[0] as number;
   s[0] = i + 1;
-  if (i >= t.n) return (s[2] = (s[2] as number) + (s[13] as number) * (x - (s[2] as number)));
+  if (i >= t.n) return (s[2] = (s[2] as number) * (1 - (s[13] as number)) + (s[13] as number) * x);
   s[2] = (s[2] as number) + x;
   return i === t.n - 1 ? (s[2] = (s[2] as number) / t.n) : NaN;
 }
@@ -50,8 +51,9 @@ export function rsiStep(t: Stream, x: number): number {
   const d = x - (s[1] as number);
   s[1] = x;
   if (i === 0) return NaN;
-  const up = d > 0 ? d : 0;
-  const down = d < 0 ? -d : 0;
+  const a = Math.abs(d);
+  const up = (d + a) * 0.5;
+  const down = (a - d) * 0.5;
   if (i > n) {
     s[2] = (s[2] as number) * (s[15] as number) + up * (s[14] as number);
     s[3] = (s[3] as number) * (s[15] as number) + down * (s[14] as number);
@@ -129,8 +131,8 @@ export function macdStep(t: Stream, x: number): number {
   const i = s[0] as number;
   s[0] = i + 1;
   if (i >= slow) {
-    s[2] = (s[2] as number) + (s[7] as number) * (x - (s[2] as number));
-    s[3] = (s[3] as number) + (s[8] as number) * (x - (s[3] as number));
+    s[2] = (s[2] as number) * (1 - (s[7] as number)) + (s[7] as number) * x;
+    s[3] = (s[3] as number) * (1 - (s[8] as number)) + (s[8] as number) * x;
   } else {
     s[3] = (s[3] as number) + x;
     if (i >= slow - fast) s[2] = (s[2] as number) + x;
@@ -140,7 +142,7 @@ export function macdStep(t: Stream, x: number): number {
   }
   const m = (s[2] as number) - (s[3] as number);
   const last = slow + sig - 2;
-  if (i > last) s[4] = (s[4] as number) + (s[12] as number) * (m - (s[4] as number));
+  if (i > last) s[4] = (s[4] as number) * (1 - (s[12] as number)) + (s[12] as number) * m;
   else {
     s[4] = (s[4] as number) + m;
     if (i < last) return m;

@@ -53,16 +53,21 @@ export class RollingMoments {
   push(x: number): void {
     const ring = this.ring;
     let pos = this.pos;
+    let ds: number;
+    let ds2: number;
     if (this.count < this.n) {
       if (this.count++ === 0) this.centre = x;
+      ds = x - this.centre;
+      ds2 = ds * ds;
     } else {
-      const o = (ring[pos] as number) - this.centre;
-      this.s -= o;
-      this.s2 -= o * o;
+      // One read-modify-write of each sum per push: the sums are the loop-carried state.
+      const c = this.centre;
+      const old = ring[pos] as number;
+      ds = x - old;
+      ds2 = ds * (x - c + (old - c));
     }
-    const d = x - this.centre;
-    this.s += d;
-    this.s2 += d * d;
+    this.s += ds;
+    this.s2 += ds2;
     ring[pos] = x;
     if (x === this.last) this.run++;
     else {
