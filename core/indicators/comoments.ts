@@ -1,24 +1,28 @@
-import { checkPeriod } from "./types.js";
+import { checkPeriod, wrapsPerRecompute } from "./types.js";
 
 /**
  * Means and co-moments (sums of products of deviations: cxx, cyy, cxy) of the last n (x, y)
  * pairs, O(1) per push. While filling: Welford's update; then one replace step per push,
  * c += (new_x − mean_x)(new_y − mean_y') − (old_x − mean_x)(old_y − mean_y'), which works on
- * deviations. Everything is recomputed by two passes over the rings each time they wrap, so
- * rounding never accumulates beyond n pushes. A series with n equal values in the window has its
+ * deviations. Everything is recomputed by two passes over the rings every so often
+ * (`RECOMPUTE_UPDATES`), so rounding never accumulates over millions of pushes. A series with n equal values in the window has its
  * moments exactly 0 (run lengths, not rounding).
  */
 export class RollingComoments {
   readonly n: number;
   count = 0;
-  meanX = 0;
-  meanY = 0;
-  cxx = 0;
-  cyy = 0;
-  cxy = 0;
+  // Doubles start as NaN, then reset() zeroes them: V8 then stores them as doubles from the
+  // start (a field first set to 0 is a small integer and changes shape on its first fraction).
+  meanX = NaN;
+  meanY = NaN;
+  cxx = NaN;
+  cyy = NaN;
+  cxy = NaN;
   private readonly xs: Float64Array;
   private readonly ys: Float64Array;
   private readonly inv: number;
+  private readonly every: number;
+  private wraps: number;
   private pos = 0;
   private lastX = NaN;
   private lastY = NaN;
@@ -30,6 +34,8 @@ export class RollingComoments {
     this.xs = new Float64Array(n);
     this.ys = new Float64Array(n);
     this.inv = 1 / n;
+    this.every = this.wraps = wrapsPerRecompute(n);
+    this.reset();
   }
 
   /** Adds a pair, dropping the one n pushes old. */
@@ -60,11 +66,11 @@ export class RollingComoments {
     }
     this.xs[pos] = x;
     this.ys[pos] = y;
+    this.constants(x, y);
     if (pos + 1 === this.n) {
       this.pos = 0;
-      this.recompute();
+      if (--this.wraps === 0) this.recompute();
     } else this.pos = pos + 1;
-    this.constants(x, y);
   }
 
   /** Exact zeros for a constant series in the window; no negative sums of squares from rounding. */
@@ -93,6 +99,7 @@ export class RollingComoments {
 
   /** Two passes over the rings (oldest first after a wrap): means, then co-moments. */
   private recompute(): void {
+    this.wraps = this.every;
     const xs = this.xs;
     const ys = this.ys;
     let sx = 0;
@@ -113,17 +120,20 @@ export class RollingComoments {
       cyy += dy * dy;
       cxy += dx * dy;
     }
-    this.meanX = mx;
-    this.meanY = my;
-    this.cxx = cxx;
-    this.cyy = cyy;
-    this.cxy = cxy;
+    const constX = this.runX >= this.n;
+    const constY = this.runY >= this.n;
+    this.meanX = constX ? (xs[0] as number) : mx;
+    this.meanY = constY ? (ys[0] as number) : my;
+    this.cxx = constX ? 0 : cxx;
+    this.cyy = constY ? 0 : cyy;
+    this.cxy = constX || constY ? 0 : cxy;
   }
 
   reset(): void {
     this.xs.fill(0);
     this.ys.fill(0);
     this.pos = this.count = 0;
+    this.wraps = this.every;
     this.meanX = this.meanY = this.cxx = this.cyy = this.cxy = 0;
     this.lastX = this.lastY = NaN;
     this.runX = this.runY = 0;

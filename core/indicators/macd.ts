@@ -7,7 +7,8 @@ import { checkPeriod, output, type Indicator1 } from "./types.js";
  * slow − 1), not of the first `fast` values; both then run from bar slow. The MACD line is
  * fast − slow from index slow − 1; the signal line is the EMA(signal) of the MACD line, seeded with
  * the mean of its first `signal` values, so it and the histogram (MACD − signal) start at index
- * slow + signal − 2, the lookback and TA-Lib's first output. fast < slow.
+ * slow + signal − 2, the lookback and TA-Lib's first output. fast < slow. Each EMA steps as
+ * (1 − alpha) · ema + alpha · x.
  */
 export class Macd implements Indicator1 {
   readonly fast: number;
@@ -21,6 +22,9 @@ export class Macd implements Indicator1 {
   private readonly kFast: number;
   private readonly kSlow: number;
   private readonly kSignal: number;
+  private readonly keepFast: number;
+  private readonly keepSlow: number;
+  private readonly keepSignal: number;
   /** The last `fast` values while warming up, for the fast seed. */
   private readonly ring: Float64Array;
   private count = 0;
@@ -36,6 +40,9 @@ export class Macd implements Indicator1 {
     this.kFast = 2 / (fast + 1);
     this.kSlow = 2 / (slow + 1);
     this.kSignal = 2 / (signal + 1);
+    this.keepFast = 1 - this.kFast;
+    this.keepSlow = 1 - this.kSlow;
+    this.keepSignal = 1 - this.kSignal;
     this.ring = new Float64Array(fast);
   }
 
@@ -47,13 +54,13 @@ export class Macd implements Indicator1 {
   update(x: number): number {
     const i = this.count++;
     if (i >= this.slow) {
-      this.fastEma += this.kFast * (x - this.fastEma);
-      this.slowEma += this.kSlow * (x - this.slowEma);
+      this.fastEma = this.fastEma * this.keepFast + this.kFast * x;
+      this.slowEma = this.slowEma * this.keepSlow + this.kSlow * x;
     } else if (!this.warm(x, i)) return NaN;
     const m = this.fastEma - this.slowEma;
     this.macd = m;
     if (i > this.lookback) {
-      this.signal += this.kSignal * (m - this.signal);
+      this.signal = this.signal * this.keepSignal + this.kSignal * m;
       this.histogram = m - this.signal;
     } else {
       this.signalSum += m;
@@ -102,8 +109,8 @@ export function macdSeries(
   const m = new Macd(fast, slow, signal);
   for (let i = 0; i < len; i++) {
     macd[i] = m.update(values[i] as number);
-    sig[i] = m.ready ? m.signal : NaN;
-    hist[i] = m.ready ? m.histogram : NaN;
+    sig[i] = m.signal;
+    hist[i] = m.histogram;
   }
   return { macd, signal: sig, histogram: hist };
 }

@@ -58,7 +58,7 @@ export function olsSeries(
   const o = new RollingOls(n);
   for (let i = 0; i < len; i++) {
     beta[i] = o.update(y[i] as number, x[i] as number);
-    alpha[i] = o.ready ? o.alpha : NaN;
+    alpha[i] = o.alpha;
   }
   return { alpha, beta };
 }

@@ -12,11 +12,13 @@ export class RollingVolatility implements Indicator1 {
   value = NaN;
   private readonly w: RollingMoments;
   private prev = NaN;
+  private readonly invN1: number;
 
   constructor(n: number) {
     this.w = new RollingMoments(checkPeriod("RollingVolatility n", n, 2));
     this.n = n;
     this.lookback = n;
+    this.invN1 = 1 / (n - 1);
   }
 
   get ready(): boolean {
@@ -31,7 +33,7 @@ export class RollingVolatility implements Indicator1 {
     const w = this.w;
     w.push(Math.log(close / prev));
     if (w.count < this.n) return NaN;
-    return (this.value = Math.sqrt(w.m2 / (this.n - 1)));
+    return (this.value = Math.sqrt(w.m2 * this.invN1));
   }
 
   reset(): void {
