@@ -16,12 +16,15 @@ export function clamp(x: number, lo: number, hi: number): number {
   return x > lo ? (x < hi ? x : hi) : lo;
 }
 
-/** A price or statistic for a reason string: 6 significant digits, no exponent for ordinary prices. */
+/**
+ * A price or statistic for a reason string, about six significant digits. Rounding by a power of
+ * ten and printing the double is several times cheaper than toPrecision (signals are frequent).
+ */
 export function fmt(x: number): string {
   if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return "0";
-  if (Math.abs(x) >= 1e6) return x.toFixed(2);
-  return Number(x.toPrecision(6)).toString();
+  const a = Math.abs(x);
+  const scale = a >= 1000 ? 100 : a >= 10 ? 1e4 : a >= 0.1 ? 1e6 : a >= 0.001 ? 1e8 : 1e12;
+  return String(Math.round(x * scale) / scale);
 }
 
 /**
