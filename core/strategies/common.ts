@@ -23,7 +23,7 @@ export function clamp(x: number, lo: number, hi: number): number {
 export function fmt(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   const a = Math.abs(x);
-  const scale = a >= 1000 ? 100 : a >= 10 ? 1e4 : a >= 0.1 ? 1e6 : a >= 0.001 ? 1e8 : 1e12;
+  const scale = a >= 1000 ? 100 : a >= 10 ? 1e4 : a >= 0.1 ? 1e6 : a >= 0.001 ? 1e8 : a >= 0.00001 ? 1e10 : 1e14;
   return String(Math.round(x * scale) / scale);
 }
 
