@@ -40,8 +40,14 @@ export class Bollinger implements Indicator1 {
     const w = this.w;
     w.push(x);
     if (w.count < this.n) return NaN;
-    const sd = Math.sqrt(w.m2 * this.invN);
-    const mid = w.mean;
+    let mid = x;
+    let sd = 0;
+    if (w.run < this.n) {
+      const m = w.s * this.invN;
+      const v = w.s2 * this.invN - m * m;
+      mid = w.centre + m;
+      sd = v > 0 ? Math.sqrt(v) : 0;
+    }
     const band = this.k * sd;
     this.stdDev = sd;
     this.upper = mid + band;

@@ -5,8 +5,9 @@ import { checkPeriod, wrapsPerRecompute } from "./types.js";
  * pairs, O(1) per push. While filling: Welford's update; then one replace step per push,
  * c += (new_x − mean_x)(new_y − mean_y') − (old_x − mean_x)(old_y − mean_y'), which works on
  * deviations. Everything is recomputed by two passes over the rings every so often
- * (`RECOMPUTE_UPDATES`), so rounding never accumulates over millions of pushes. A series with n equal values in the window has its
- * moments exactly 0 (run lengths, not rounding).
+ * (`RECOMPUTE_UPDATES`), so rounding never accumulates over millions of pushes. A series with n
+ * equal values in the window is known exactly by its run length (`runX`, `runY`), not left to
+ * rounding: readers take its moments as 0 then. Sums of squares may round a hair below 0.
  */
 export class RollingComoments {
   readonly n: number;
@@ -26,8 +27,9 @@ export class RollingComoments {
   private pos = 0;
   private lastX = NaN;
   private lastY = NaN;
-  private runX = 0;
-  private runY = 0;
+  /** How many of the newest x (y) are equal: that series is constant over the window when ≥ n (its moments are then 0 exactly, whatever rounding left in the sums). */
+  runX = 0;
+  runY = 0;
 
   constructor(n: number) {
     this.n = checkPeriod("window n", n);
@@ -66,35 +68,20 @@ export class RollingComoments {
     }
     this.xs[pos] = x;
     this.ys[pos] = y;
-    this.constants(x, y);
+    if (x === this.lastX) this.runX++;
+    else {
+      this.lastX = x;
+      this.runX = 1;
+    }
+    if (y === this.lastY) this.runY++;
+    else {
+      this.lastY = y;
+      this.runY = 1;
+    }
     if (pos + 1 === this.n) {
       this.pos = 0;
       if (--this.wraps === 0) this.recompute();
     } else this.pos = pos + 1;
-  }
-
-  /** Exact zeros for a constant series in the window; no negative sums of squares from rounding. */
-  private constants(x: number, y: number): void {
-    if (x === this.lastX) {
-      if (++this.runX >= this.n) {
-        this.meanX = x;
-        this.cxx = this.cxy = 0;
-      }
-    } else {
-      this.lastX = x;
-      this.runX = 1;
-    }
-    if (y === this.lastY) {
-      if (++this.runY >= this.n) {
-        this.meanY = y;
-        this.cyy = this.cxy = 0;
-      }
-    } else {
-      this.lastY = y;
-      this.runY = 1;
-    }
-    if (this.cxx < 0) this.cxx = 0;
-    if (this.cyy < 0) this.cyy = 0;
   }
 
   /** Two passes over the rings (oldest first after a wrap): means, then co-moments. */
@@ -120,13 +107,11 @@ export class RollingComoments {
       cyy += dy * dy;
       cxy += dx * dy;
     }
-    const constX = this.runX >= this.n;
-    const constY = this.runY >= this.n;
-    this.meanX = constX ? (xs[0] as number) : mx;
-    this.meanY = constY ? (ys[0] as number) : my;
-    this.cxx = constX ? 0 : cxx;
-    this.cyy = constY ? 0 : cyy;
-    this.cxy = constX || constY ? 0 : cxy;
+    this.meanX = mx;
+    this.meanY = my;
+    this.cxx = cxx;
+    this.cyy = cyy;
+    this.cxy = cxy;
   }
 
   reset(): void {

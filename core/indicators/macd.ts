@@ -15,7 +15,6 @@ export class Macd implements Indicator1 {
   readonly slow: number;
   readonly signalPeriod: number;
   readonly lookback: number;
-  value = NaN;
   macd = NaN;
   signal = NaN;
   histogram = NaN;
@@ -46,6 +45,11 @@ export class Macd implements Indicator1 {
     this.ring = new Float64Array(fast);
   }
 
+  /** The MACD line. */
+  get value(): number {
+    return this.macd;
+  }
+
   get ready(): boolean {
     return this.count > this.lookback;
   }
@@ -66,7 +70,7 @@ export class Macd implements Indicator1 {
       this.signalSum += m;
       if (i === this.lookback) this.seedSignal(m);
     }
-    return (this.value = m);
+    return m;
   }
 
   /** Bars 0 .. slow − 1: sums for the seeds; true at bar slow − 1, where both EMAs are seeded. */
@@ -90,7 +94,7 @@ export class Macd implements Indicator1 {
     this.ring.fill(0);
     this.count = 0;
     this.fastEma = this.slowEma = this.signalSum = 0;
-    this.value = this.macd = this.signal = this.histogram = NaN;
+    this.macd = this.signal = this.histogram = NaN;
   }
 }
 

@@ -10,19 +10,26 @@ import { checkPeriod, wrapsPerRecompute } from "./types.js";
  */
 export class RollingMoments {
   readonly n: number;
+  /** Values pushed, up to n. */
   count = 0;
+  // The state, public for the indicators' hot paths to read (never write) in one go:
   // Doubles start as NaN, then reset() zeroes them: V8 then stores them as doubles from the
   // start (a field first set to 0 is a small integer and changes shape on its first fraction).
-  private centre = NaN;
-  private s = NaN;
-  private s2 = NaN;
-  private last = NaN;
+  /** The centre c. */
+  centre = NaN;
+  /** Σ (x − c) over the window. */
+  s = NaN;
+  /** Σ (x − c)² over the window. */
+  s2 = NaN;
+  /** The newest value. */
+  last = NaN;
+  /** How many of the newest values are equal to `last` (the window is constant when ≥ n). */
+  run = 0;
   private readonly ring: Float64Array;
   private readonly inv: number;
   private readonly every: number;
   private wraps: number;
   private pos = 0;
-  private run = 0;
 
   constructor(n: number) {
     this.n = checkPeriod("window n", n);

@@ -39,8 +39,10 @@ export class ZScore implements Indicator1 {
     const w = this.w;
     w.push(x);
     if (w.count < this.n) return NaN;
-    const m2 = w.m2;
-    return (this.value = m2 > 0 ? (x - w.mean) / Math.sqrt(m2 * this.invN) : 0);
+    if (w.run >= this.n) return (this.value = 0);
+    const m = w.s * this.invN;
+    const v = w.s2 * this.invN - m * m;
+    return (this.value = v > 0 ? (x - w.centre - m) / Math.sqrt(v) : 0);
   }
 
   reset(): void {
