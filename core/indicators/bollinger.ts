@@ -10,12 +10,12 @@ export class Bollinger implements Indicator1 {
   readonly n: number;
   readonly k: number;
   readonly lookback: number;
-  value = NaN;
   middle = NaN;
   upper = NaN;
   lower = NaN;
   stdDev = NaN;
   private readonly w: RollingMoments;
+  private readonly invN: number;
 
   constructor(n = 20, k = 2) {
     if (!Number.isFinite(k)) throw new RangeError(`invariant: Bollinger k is finite, got ${k}`);
@@ -23,6 +23,12 @@ export class Bollinger implements Indicator1 {
     this.n = n;
     this.k = k;
     this.lookback = n - 1;
+    this.invN = 1 / n;
+  }
+
+  /** The middle band. */
+  get value(): number {
+    return this.middle;
   }
 
   get ready(): boolean {
@@ -34,17 +40,24 @@ export class Bollinger implements Indicator1 {
     const w = this.w;
     w.push(x);
     if (w.count < this.n) return NaN;
-    const sd = Math.sqrt(w.m2 / this.n);
-    const mid = w.mean;
+    let mid = x;
+    let sd = 0;
+    if (w.run < this.n) {
+      const m = w.s * this.invN;
+      const v = w.s2 * this.invN - m * m;
+      mid = w.centre + m;
+      sd = v > 0 ? Math.sqrt(v) : 0;
+    }
+    const band = this.k * sd;
     this.stdDev = sd;
-    this.upper = mid + this.k * sd;
-    this.lower = mid - this.k * sd;
-    return (this.value = this.middle = mid);
+    this.upper = mid + band;
+    this.lower = mid - band;
+    return (this.middle = mid);
   }
 
   reset(): void {
     this.w.reset();
-    this.value = this.middle = this.upper = this.lower = this.stdDev = NaN;
+    this.middle = this.upper = this.lower = this.stdDev = NaN;
   }
 }
 
@@ -62,8 +75,8 @@ export function bollingerSeries(
   const b = new Bollinger(n, k);
   for (let i = 0; i < len; i++) {
     middle[i] = b.update(values[i] as number);
-    upper[i] = b.ready ? b.upper : NaN;
-    lower[i] = b.ready ? b.lower : NaN;
+    upper[i] = b.upper;
+    lower[i] = b.lower;
   }
   return { middle, upper, lower };
 }

@@ -1,35 +1,43 @@
-import { checkPeriod } from "./types.js";
+import { checkPeriod, wrapsPerRecompute } from "./types.js";
 
 /**
  * Means and co-moments (sums of products of deviations: cxx, cyy, cxy) of the last n (x, y)
  * pairs, O(1) per push. While filling: Welford's update; then one replace step per push,
  * c += (new_x − mean_x)(new_y − mean_y') − (old_x − mean_x)(old_y − mean_y'), which works on
- * deviations. Everything is recomputed by two passes over the rings each time they wrap, so
- * rounding never accumulates beyond n pushes. A series with n equal values in the window has its
- * moments exactly 0 (run lengths, not rounding).
+ * deviations. Everything is recomputed by two passes over the rings every so often
+ * (`RECOMPUTE_UPDATES`), so rounding never accumulates over millions of pushes. A series with n
+ * equal values in the window is known exactly by its run length (`runX`, `runY`), not left to
+ * rounding: readers take its moments as 0 then. Sums of squares may round a hair below 0.
  */
 export class RollingComoments {
   readonly n: number;
   count = 0;
-  meanX = 0;
-  meanY = 0;
-  cxx = 0;
-  cyy = 0;
-  cxy = 0;
+  // Doubles start as NaN, then reset() zeroes them: V8 then stores them as doubles from the
+  // start (a field first set to 0 is a small integer and changes shape on its first fraction).
+  meanX = NaN;
+  meanY = NaN;
+  cxx = NaN;
+  cyy = NaN;
+  cxy = NaN;
   private readonly xs: Float64Array;
   private readonly ys: Float64Array;
   private readonly inv: number;
+  private readonly every: number;
+  private wraps: number;
   private pos = 0;
   private lastX = NaN;
   private lastY = NaN;
-  private runX = 0;
-  private runY = 0;
+  /** How many of the newest x (y) are equal: that series is constant over the window when ≥ n (its moments are then 0 exactly, whatever rounding left in the sums). */
+  runX = 0;
+  runY = 0;
 
   constructor(n: number) {
     this.n = checkPeriod("window n", n);
     this.xs = new Float64Array(n);
     this.ys = new Float64Array(n);
     this.inv = 1 / n;
+    this.every = this.wraps = wrapsPerRecompute(n);
+    this.reset();
   }
 
   /** Adds a pair, dropping the one n pushes old. */
@@ -60,39 +68,25 @@ export class RollingComoments {
     }
     this.xs[pos] = x;
     this.ys[pos] = y;
-    if (pos + 1 === this.n) {
-      this.pos = 0;
-      this.recompute();
-    } else this.pos = pos + 1;
-    this.constants(x, y);
-  }
-
-  /** Exact zeros for a constant series in the window; no negative sums of squares from rounding. */
-  private constants(x: number, y: number): void {
-    if (x === this.lastX) {
-      if (++this.runX >= this.n) {
-        this.meanX = x;
-        this.cxx = this.cxy = 0;
-      }
-    } else {
+    if (x === this.lastX) this.runX++;
+    else {
       this.lastX = x;
       this.runX = 1;
     }
-    if (y === this.lastY) {
-      if (++this.runY >= this.n) {
-        this.meanY = y;
-        this.cyy = this.cxy = 0;
-      }
-    } else {
+    if (y === this.lastY) this.runY++;
+    else {
       this.lastY = y;
       this.runY = 1;
     }
-    if (this.cxx < 0) this.cxx = 0;
-    if (this.cyy < 0) this.cyy = 0;
+    if (pos + 1 === this.n) {
+      this.pos = 0;
+      if (--this.wraps === 0) this.recompute();
+    } else this.pos = pos + 1;
   }
 
   /** Two passes over the rings (oldest first after a wrap): means, then co-moments. */
   private recompute(): void {
+    this.wraps = this.every;
     const xs = this.xs;
     const ys = this.ys;
     let sx = 0;
@@ -124,6 +118,7 @@ export class RollingComoments {
     this.xs.fill(0);
     this.ys.fill(0);
     this.pos = this.count = 0;
+    this.wraps = this.every;
     this.meanX = this.meanY = this.cxx = this.cyy = this.cxy = 0;
     this.lastX = this.lastY = NaN;
     this.runX = this.runY = 0;

@@ -29,7 +29,7 @@ export class RollingCorrelation implements Indicator {
     w.push(x, y);
     if (w.count < this.n) return NaN;
     const d = w.cxx * w.cyy;
-    if (!(d > 0)) return (this.value = 0);
+    if (!(d > 0) || w.runX >= this.n || w.runY >= this.n) return (this.value = 0);
     const r = w.cxy / Math.sqrt(d);
     return (this.value = r > 1 ? 1 : r < -1 ? -1 : r);
   }

@@ -3,19 +3,22 @@ import { checkPeriod, output, type Indicator1 } from "./types.js";
 /**
  * Exponential moving average, TA-Lib's convention: alpha = 2 / (n + 1), seeded with the simple
  * mean of the first n values, which is the first value (index n − 1, lookback n − 1); after it,
- * ema += alpha · (x − ema).
+ * ema = (1 − alpha) · ema + alpha · x (this form keeps the chain from one update to the next to a
+ * multiply and an add).
  */
 export class Ema implements Indicator1 {
   readonly n: number;
   readonly alpha: number;
   readonly lookback: number;
   value = NaN;
+  private readonly keep: number;
   private count = 0;
   private seed = 0;
 
   constructor(n: number) {
     this.n = checkPeriod("Ema n", n);
     this.alpha = 2 / (n + 1);
+    this.keep = 1 - this.alpha;
     this.lookback = n - 1;
   }
 
@@ -25,7 +28,7 @@ export class Ema implements Indicator1 {
 
   /** Adds x; returns the EMA (NaN before n values). */
   update(x: number): number {
-    if (this.count >= this.n) return (this.value += this.alpha * (x - this.value));
+    if (this.count >= this.n) return (this.value = this.value * this.keep + this.alpha * x);
     this.seed += x;
     if (++this.count < this.n) return NaN;
     return (this.value = this.seed / this.n);

@@ -7,20 +7,23 @@ import { checkPeriod, output, type Indicator1 } from "./types.js";
  * slow − 1), not of the first `fast` values; both then run from bar slow. The MACD line is
  * fast − slow from index slow − 1; the signal line is the EMA(signal) of the MACD line, seeded with
  * the mean of its first `signal` values, so it and the histogram (MACD − signal) start at index
- * slow + signal − 2, the lookback and TA-Lib's first output. fast < slow.
+ * slow + signal − 2, the lookback and TA-Lib's first output. fast < slow. Each EMA steps as
+ * (1 − alpha) · ema + alpha · x.
  */
 export class Macd implements Indicator1 {
   readonly fast: number;
   readonly slow: number;
   readonly signalPeriod: number;
   readonly lookback: number;
-  value = NaN;
   macd = NaN;
   signal = NaN;
   histogram = NaN;
   private readonly kFast: number;
   private readonly kSlow: number;
   private readonly kSignal: number;
+  private readonly keepFast: number;
+  private readonly keepSlow: number;
+  private readonly keepSignal: number;
   /** The last `fast` values while warming up, for the fast seed. */
   private readonly ring: Float64Array;
   private count = 0;
@@ -36,7 +39,15 @@ export class Macd implements Indicator1 {
     this.kFast = 2 / (fast + 1);
     this.kSlow = 2 / (slow + 1);
     this.kSignal = 2 / (signal + 1);
+    this.keepFast = 1 - this.kFast;
+    this.keepSlow = 1 - this.kSlow;
+    this.keepSignal = 1 - this.kSignal;
     this.ring = new Float64Array(fast);
+  }
+
+  /** The MACD line. */
+  get value(): number {
+    return this.macd;
   }
 
   get ready(): boolean {
@@ -47,19 +58,19 @@ export class Macd implements Indicator1 {
   update(x: number): number {
     const i = this.count++;
     if (i >= this.slow) {
-      this.fastEma += this.kFast * (x - this.fastEma);
-      this.slowEma += this.kSlow * (x - this.slowEma);
+      this.fastEma = this.fastEma * this.keepFast + this.kFast * x;
+      this.slowEma = this.slowEma * this.keepSlow + this.kSlow * x;
     } else if (!this.warm(x, i)) return NaN;
     const m = this.fastEma - this.slowEma;
     this.macd = m;
     if (i > this.lookback) {
-      this.signal += this.kSignal * (m - this.signal);
+      this.signal = this.signal * this.keepSignal + this.kSignal * m;
       this.histogram = m - this.signal;
     } else {
       this.signalSum += m;
       if (i === this.lookback) this.seedSignal(m);
     }
-    return (this.value = m);
+    return m;
   }
 
   /** Bars 0 .. slow − 1: sums for the seeds; true at bar slow − 1, where both EMAs are seeded. */
@@ -83,7 +94,7 @@ export class Macd implements Indicator1 {
     this.ring.fill(0);
     this.count = 0;
     this.fastEma = this.slowEma = this.signalSum = 0;
-    this.value = this.macd = this.signal = this.histogram = NaN;
+    this.macd = this.signal = this.histogram = NaN;
   }
 }
 
@@ -102,8 +113,8 @@ export function macdSeries(
   const m = new Macd(fast, slow, signal);
   for (let i = 0; i < len; i++) {
     macd[i] = m.update(values[i] as number);
-    sig[i] = m.ready ? m.signal : NaN;
-    hist[i] = m.ready ? m.histogram : NaN;
+    sig[i] = m.signal;
+    hist[i] = m.histogram;
   }
   return { macd, signal: sig, histogram: hist };
 }

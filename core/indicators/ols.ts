@@ -11,7 +11,6 @@ import { checkPeriod, output, sameLength, type Indicator } from "./types.js";
 export class RollingOls implements Indicator {
   readonly n: number;
   readonly lookback: number;
-  value = NaN;
   alpha = NaN;
   beta = NaN;
   residual = NaN;
@@ -23,6 +22,11 @@ export class RollingOls implements Indicator {
     this.lookback = n - 1;
   }
 
+  /** Beta, the hedge ratio. */
+  get value(): number {
+    return this.beta;
+  }
+
   get ready(): boolean {
     return this.w.count >= this.n;
   }
@@ -32,16 +36,18 @@ export class RollingOls implements Indicator {
     const w = this.w;
     w.push(x, y);
     if (w.count < this.n) return NaN;
-    const beta = w.cxx > 0 ? w.cxy / w.cxx : 0;
-    const alpha = w.meanY - beta * w.meanX;
+    const constantY = w.runY >= this.n;
+    const cxx = w.cxx;
+    const beta = cxx > 0 && w.runX < this.n && !constantY ? w.cxy / cxx : 0;
+    const alpha = (constantY ? y : w.meanY) - beta * w.meanX;
     this.alpha = alpha;
     this.residual = y - alpha - beta * x;
-    return (this.value = this.beta = beta);
+    return (this.beta = beta);
   }
 
   reset(): void {
     this.w.reset();
-    this.value = this.alpha = this.beta = this.residual = NaN;
+    this.alpha = this.beta = this.residual = NaN;
   }
 }
 
@@ -58,7 +64,7 @@ export function olsSeries(
   const o = new RollingOls(n);
   for (let i = 0; i < len; i++) {
     beta[i] = o.update(y[i] as number, x[i] as number);
-    alpha[i] = o.ready ? o.alpha : NaN;
+    alpha[i] = o.alpha;
   }
   return { alpha, beta };
 }

@@ -32,8 +32,11 @@ export class Rsi implements Indicator1 {
   update(x: number): number {
     const d = x - this.prev;
     this.prev = x;
-    const up = d > 0 ? d : 0;
-    const down = d < 0 ? -d : 0;
+    // Gain and loss without a branch (rises and falls alternate at random: a branch mispredicts);
+    // both are exact: (d + |d|) / 2 is d or 0.
+    const a = Math.abs(d);
+    const up = (d + a) * 0.5;
+    const down = (a - d) * 0.5;
     if (this.count > this.n) {
       this.gain = this.gain * this.keep + up * this.inv;
       this.loss = this.loss * this.keep + down * this.inv;

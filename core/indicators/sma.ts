@@ -1,9 +1,9 @@
-import { checkPeriod, output, type Indicator1 } from "./types.js";
+import { checkPeriod, output, type Indicator1, wrapsPerRecompute } from "./types.js";
 
 /**
  * Simple moving average of the last n values. First ready at index n − 1 (lookback n − 1). The
- * running sum is recomputed from the ring buffer each time the ring wraps, so rounding never
- * accumulates beyond n updates (O(1) amortized).
+ * running sum is recomputed from the ring buffer every so often (`RECOMPUTE_UPDATES`), so
+ * rounding never accumulates over millions of updates.
  */
 export class Sma implements Indicator1 {
   readonly n: number;
@@ -11,6 +11,8 @@ export class Sma implements Indicator1 {
   value = NaN;
   private readonly ring: Float64Array;
   private readonly inv: number;
+  private readonly every: number;
+  private wraps: number;
   private pos = 0;
   private count = 0;
   private sum = 0;
@@ -20,6 +22,7 @@ export class Sma implements Indicator1 {
     this.lookback = n - 1;
     this.ring = new Float64Array(n);
     this.inv = 1 / n;
+    this.every = this.wraps = wrapsPerRecompute(n);
   }
 
   get ready(): boolean {
@@ -29,19 +32,25 @@ export class Sma implements Indicator1 {
   /** Adds x; returns the mean of the last n values (NaN before n). */
   update(x: number): number {
     const ring = this.ring;
-    const pos = this.pos;
-    this.sum += x - (ring[pos] as number);
+    let pos = this.pos;
+    let sum = this.sum + (x - (ring[pos] as number));
     ring[pos] = x;
-    if (pos + 1 === this.n) {
-      this.pos = 0;
-      this.sum = sumOf(ring);
-    } else this.pos = pos + 1;
+    if (++pos === this.n) {
+      pos = 0;
+      if (--this.wraps === 0) {
+        this.wraps = this.every;
+        sum = sumOf(ring);
+      }
+    }
+    this.pos = pos;
+    this.sum = sum;
     if (this.count < this.n && ++this.count < this.n) return NaN;
-    return (this.value = this.sum * this.inv);
+    return (this.value = sum * this.inv);
   }
 
   reset(): void {
     this.ring.fill(0);
+    this.wraps = this.every;
     this.pos = 0;
     this.count = 0;
     this.sum = 0;

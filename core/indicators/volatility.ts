@@ -12,11 +12,15 @@ export class RollingVolatility implements Indicator1 {
   value = NaN;
   private readonly w: RollingMoments;
   private prev = NaN;
+  private readonly invN: number;
+  private readonly invN1: number;
 
   constructor(n: number) {
     this.w = new RollingMoments(checkPeriod("RollingVolatility n", n, 2));
     this.n = n;
     this.lookback = n;
+    this.invN = 1 / n;
+    this.invN1 = 1 / (n - 1);
   }
 
   get ready(): boolean {
@@ -31,7 +35,10 @@ export class RollingVolatility implements Indicator1 {
     const w = this.w;
     w.push(Math.log(close / prev));
     if (w.count < this.n) return NaN;
-    return (this.value = Math.sqrt(w.m2 / (this.n - 1)));
+    if (w.run >= this.n) return (this.value = 0);
+    const s = w.s;
+    const m2 = w.s2 - s * s * this.invN;
+    return (this.value = m2 > 0 ? Math.sqrt(m2 * this.invN1) : 0);
   }
 
   reset(): void {

@@ -1,11 +1,12 @@
-import { checkPeriod, output, sameLength, type Indicator } from "./types.js";
+import { checkPeriod, output, sameLength, type Indicator, wrapsPerRecompute } from "./types.js";
 
 /**
  * Volume-weighted average price of the last n bars, each bar at its typical price
  * (high + low + close) / 3: Σ tp · volume / Σ volume. n = 0 means cumulative since the last
  * reset (an anchored VWAP, ready from the first bar). A window with no volume at all gives the
  * plain mean of its typical prices. First ready at index n − 1 (0 when n = 0). The rolling sums
- * are recomputed from the rings each time they wrap, so rounding never accumulates.
+ * are recomputed from the rings every so often (`RECOMPUTE_UPDATES`), so rounding never
+ * accumulates over millions of updates.
  */
 export class Vwap implements Indicator {
   readonly n: number;
@@ -17,6 +18,8 @@ export class Vwap implements Indicator {
   private readonly pv: Float64Array;
   private readonly vs: Float64Array;
   private readonly tps: Float64Array;
+  private readonly every: number;
+  private wraps: number;
   private pos = 0;
   private count = 0;
   private sumPv = 0;
@@ -31,6 +34,7 @@ export class Vwap implements Indicator {
     this.pv = new Float64Array(n);
     this.vs = new Float64Array(n);
     this.tps = new Float64Array(n);
+    this.every = this.wraps = wrapsPerRecompute(Math.max(n, 1));
   }
 
   get ready(): boolean {
@@ -64,13 +68,14 @@ export class Vwap implements Indicator {
     this.tps[pos] = tp;
     if (pos + 1 === this.size) {
       this.pos = 0;
-      this.recompute();
+      if (--this.wraps === 0) this.recompute();
     } else this.pos = pos + 1;
     if (this.count < this.size) this.count++;
     return this.count >= this.size;
   }
 
   private recompute(): void {
+    this.wraps = this.every;
     let pv = 0;
     let v = 0;
     let tp = 0;
@@ -89,6 +94,7 @@ export class Vwap implements Indicator {
     this.vs.fill(0);
     this.tps.fill(0);
     this.pos = this.count = this.traded = 0;
+    this.wraps = this.every;
     this.sumPv = this.volume = this.sumTp = 0;
     this.value = NaN;
   }

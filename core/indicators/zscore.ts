@@ -11,11 +11,13 @@ export class ZScore implements Indicator1 {
   readonly lookback: number;
   value = NaN;
   private readonly w: RollingMoments;
+  private readonly invN: number;
 
   constructor(n: number) {
     this.w = new RollingMoments(checkPeriod("ZScore n", n));
     this.n = n;
     this.lookback = n - 1;
+    this.invN = 1 / n;
   }
 
   get ready(): boolean {
@@ -29,7 +31,7 @@ export class ZScore implements Indicator1 {
 
   /** The window's population standard deviation (NaN before it is full). */
   get stdDev(): number {
-    return this.ready ? Math.sqrt(this.w.m2 / this.n) : NaN;
+    return this.ready ? Math.sqrt(this.w.m2 * this.invN) : NaN;
   }
 
   /** Adds x; returns its z-score (NaN before n values). */
@@ -37,8 +39,10 @@ export class ZScore implements Indicator1 {
     const w = this.w;
     w.push(x);
     if (w.count < this.n) return NaN;
-    const m2 = w.m2;
-    return (this.value = m2 > 0 ? (x - w.mean) / Math.sqrt(m2 / this.n) : 0);
+    if (w.run >= this.n) return (this.value = 0);
+    const m = w.s * this.invN;
+    const v = w.s2 * this.invN - m * m;
+    return (this.value = v > 0 ? (x - w.centre - m) / Math.sqrt(v) : 0);
   }
 
   reset(): void {

@@ -16,12 +16,15 @@ export function clamp(x: number, lo: number, hi: number): number {
   return x > lo ? (x < hi ? x : hi) : lo;
 }
 
-/** A price or statistic for a reason string: 6 significant digits, no exponent for ordinary prices. */
+/**
+ * A price or statistic for a reason string, about six significant digits. Rounding by a power of
+ * ten and printing the double is several times cheaper than toPrecision (signals are frequent).
+ */
 export function fmt(x: number): string {
   if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return "0";
-  if (Math.abs(x) >= 1e6) return x.toFixed(2);
-  return Number(x.toPrecision(6)).toString();
+  const a = Math.abs(x);
+  const scale = a >= 1000 ? 100 : a >= 10 ? 1e4 : a >= 0.1 ? 1e6 : a >= 0.001 ? 1e8 : a >= 0.00001 ? 1e10 : 1e14;
+  return String(Math.round(x * scale) / scale);
 }
 
 /**
@@ -58,23 +61,26 @@ export class RollingExtreme {
   update(x: number): number {
     const i = this.count++;
     const cap = this.n;
+    const values = this.values;
     // Drop the front when it has left the window.
     if (this.size > 0 && (this.index[this.head] as number) <= i - cap) {
-      this.head = (this.head + 1) % cap;
+      this.head = this.head + 1 === cap ? 0 : this.head + 1;
       this.size--;
     }
     // Drop from the back everything x dominates: they can never be the extreme again.
     while (this.size > 0) {
-      const back = (this.head + this.size - 1) % cap;
-      const v = this.values[back] as number;
+      let back = this.head + this.size - 1;
+      if (back >= cap) back -= cap;
+      const v = values[back] as number;
       if (this.max ? v > x : v < x) break;
       this.size--;
     }
-    const slot = (this.head + this.size) % cap;
-    this.values[slot] = x;
+    let slot = this.head + this.size;
+    if (slot >= cap) slot -= cap;
+    values[slot] = x;
     this.index[slot] = i;
     this.size++;
-    return this.value;
+    return this.count >= cap ? (values[this.head] as number) : NaN;
   }
 
   reset(): void {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { RollingVolatility } from "../indicators/index.js";
 import { clamp, fmt, isHeld } from "./common.js";
-import { type BarView, HOLD, type InstrumentSpec, type PositionView, type Signal, type Strategy, type StrategyRunner } from "./types.js";
+import { type BarView, HOLD, type Quotes, type InstrumentSpec, type PositionView, type Signal, type Strategy, type StrategyRunner } from "./types.js";
 
 /** Market making's parameters: every field has a default and bounds. */
 export const marketMakingParams = z.strictObject({
@@ -77,14 +77,8 @@ class MarketMakingRunner implements StrategyRunner {
     this.quotedExposure = exposure;
     const bidSize = exposure >= p.inventoryLimit ? 0 : Math.min(p.quoteSize, p.inventoryLimit - Math.max(0, exposure));
     const askSize = isHeld(position.exposure, 0) ? Math.min(p.quoteSize, exposure) : 0;
-    const sides = `${bidSize > 0 ? `bid ${fmt(this.bid)}` : "no bid (inventory at its limit)"} / ${askSize > 0 ? `ask ${fmt(this.ask)}` : "no ask (nothing held)"}`;
-    return {
-      side: q > 0 ? "sell" : "buy",
-      strength: Math.abs(q),
-      confidence: clamp(liquidity / half, 0, 1),
-      reason: `${sides} around reservation ${fmt(this.reservation)} (mid ${fmt(mid)}, inventory ${fmt(q * 100)}% of its limit, σ ${fmt(sigma * 1e4)} bp/bar, half spread ${fmt(half * 1e4)} bp)`,
-      quotes: { bidPrice: this.bid, askPrice: this.ask, bidSize, askSize },
-    };
+    const quotes: Quotes = { bidPrice: this.bid, askPrice: this.ask, bidSize, askSize };
+    return new QuoteSignal(q, clamp(liquidity / half, 0, 1), quotes, this.reservation, mid, sigma, half);
   }
 
   /** Whether to requote now: every bar, or when the mid or the inventory moved since the last quotes. */
@@ -99,5 +93,37 @@ class MarketMakingRunner implements StrategyRunner {
     out[0] = this.reservation;
     out[1] = this.bid;
     out[2] = this.ask;
+  }
+}
+
+/**
+ * A requote. It happens on most bars, so its words are written only when someone reads them
+ * (a trade's record, the agent's log): `reason` is a getter, and `toJSON` gives the plain signal.
+ */
+class QuoteSignal implements Signal {
+  readonly side: "buy" | "sell";
+  readonly strength: number;
+
+  constructor(
+    private readonly q: number,
+    readonly confidence: number,
+    readonly quotes: Quotes,
+    private readonly reservation: number,
+    private readonly mid: number,
+    private readonly sigma: number,
+    private readonly half: number,
+  ) {
+    this.side = q > 0 ? "sell" : "buy";
+    this.strength = Math.abs(q);
+  }
+
+  get reason(): string {
+    const { bidPrice, askPrice, bidSize, askSize } = this.quotes;
+    const sides = `${bidSize > 0 ? `bid ${fmt(bidPrice)}` : "no bid (inventory at its limit)"} / ${askSize > 0 ? `ask ${fmt(askPrice)}` : "no ask (nothing held)"}`;
+    return `${sides} around reservation ${fmt(this.reservation)} (mid ${fmt(this.mid)}, inventory ${fmt(this.q * 100)}% of its limit, σ ${fmt(this.sigma * 1e4)} bp/bar, half spread ${fmt(this.half * 1e4)} bp)`;
+  }
+
+  toJSON(): Signal {
+    return { side: this.side, strength: this.strength, confidence: this.confidence, reason: this.reason, quotes: this.quotes };
   }
 }

@@ -45,6 +45,8 @@ class MomentumRunner implements StrategyRunner {
   private readonly volume: Sma;
   private readonly high: RollingExtreme;
   private readonly low: RollingExtreme;
+  /** The Donchian channel is kept only for the breakout rule (the cross rule does not pay for it). */
+  private readonly breakout: boolean;
   private prevFast = NaN;
   private prevSlow = NaN;
   private volumeMean = NaN;
@@ -60,9 +62,10 @@ class MomentumRunner implements StrategyRunner {
     this.slow = new Ema(p.slow);
     this.atr = new Atr(p.atrPeriod);
     this.volume = new Sma(p.volumePeriod);
+    this.breakout = p.entry === "breakout";
     this.high = new RollingExtreme(p.breakout, true);
     this.low = new RollingExtreme(p.breakout, false);
-    this.plots = [`ema ${p.fast}`, `ema ${p.slow}`, `donchian high ${p.breakout}`, `donchian low ${p.breakout}`, "trailing stop"];
+    this.plots = this.breakout ? [`ema ${p.fast}`, `ema ${p.slow}`, "trailing stop", `donchian high ${p.breakout}`, `donchian low ${p.breakout}`] : [`ema ${p.fast}`, `ema ${p.slow}`, "trailing stop"];
   }
 
   onBar(bars: readonly BarView[], position: PositionView): Signal {
@@ -78,8 +81,10 @@ class MomentumRunner implements StrategyRunner {
     const slow = this.slow.update(bar.close);
     const atr = this.atr.update(bar.high, bar.low, bar.close);
     this.volumeMean = this.volume.update(bar.volume);
-    this.high.update(bar.high);
-    this.low.update(bar.low);
+    if (this.breakout) {
+      this.high.update(bar.high);
+      this.low.update(bar.low);
+    }
     this.prevFast = fast;
     this.prevSlow = slow;
 
@@ -116,9 +121,11 @@ class MomentumRunner implements StrategyRunner {
   plot(out: Float64Array): void {
     out[0] = this.prevFast;
     out[1] = this.prevSlow;
-    out[2] = this.high.value;
-    out[3] = this.low.value;
-    out[4] = this.stop;
+    out[2] = this.stop;
+    if (this.breakout) {
+      out[3] = this.high.value;
+      out[4] = this.low.value;
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RollingCorrelation, RollingOls, ZScore } from "../indicators/index.js";
+import { RollingComoments } from "../indicators/comoments.js";
 import { clamp, fmt, isHeld } from "./common.js";
 import { type BarView, HOLD, type InstrumentSpec, type PositionView, type Signal, type Strategy, type StrategyRunner } from "./types.js";
 
@@ -44,10 +44,11 @@ export const pairs: Strategy<PairsParams> = {
 
 class PairsRunner implements StrategyRunner {
   readonly plots = ["hedge ratio", "spread z", "correlation"] as const;
-  private readonly ols: RollingOls;
-  private readonly corr: RollingCorrelation;
-  /** Only for the window's standard deviation of y. */
-  private readonly yWindow: ZScore;
+  /**
+   * One window of co-moments gives the hedge ratio, the correlation and the residuals' spread
+   * (what RollingOls, RollingCorrelation and a z-score of y each keep): a third of the work.
+   */
+  private readonly w: RollingComoments;
   private beta = NaN;
   private zNow = NaN;
   private correlation = NaN;
@@ -59,9 +60,7 @@ class PairsRunner implements StrategyRunner {
     instruments: readonly InstrumentSpec[],
   ) {
     if (instruments.length < 2) throw new Error("invariant: pairs trades two instruments");
-    this.ols = new RollingOls(p.lookback);
-    this.corr = new RollingCorrelation(p.lookback);
-    this.yWindow = new ZScore(p.lookback);
+    this.w = new RollingComoments(p.lookback);
   }
 
   onBar(bars: readonly BarView[], position: PositionView): Signal {
@@ -71,14 +70,7 @@ class PairsRunner implements StrategyRunner {
     if (!by || !bx || !by.present || !bx.present || !(by.close > 0) || !(bx.close > 0)) return HOLD;
     const y = this.p.logPrices ? Math.log(by.close) : by.close;
     const x = this.p.logPrices ? Math.log(bx.close) : bx.close;
-    this.beta = this.ols.update(y, x);
-    this.correlation = this.corr.update(x, y);
-    this.yWindow.update(y);
-    if (!Number.isFinite(this.beta)) return HOLD;
-    const spreadStd = this.yWindow.stdDev * Math.sqrt(Math.max(0, 1 - this.correlation * this.correlation));
-    // A perfect fit has no spread to trade: z 0 (not a division by a rounding error).
-    const z = spreadStd > 1e-12 * Math.abs(y) ? this.ols.residual / spreadStd : 0;
-    this.zNow = z;
+    const z = this.update(x, y);
     if (!Number.isFinite(z)) return HOLD;
     const longY = isHeld(position.exposure, 0);
     const longX = isHeld(position.exposure, 1);
@@ -99,6 +91,22 @@ class PairsRunner implements StrategyRunner {
       reason: `spread z ${fmt(z)} is past ±${this.p.entryZ} (hedge ratio ${fmt(this.beta)}, correlation ${fmt(this.correlation)}): ${words}, flat the other`,
       targets,
     };
+  }
+
+  /** Adds the pair; the newest spread's z under the window's OLS fit (NaN while warming up). */
+  private update(x: number, y: number): number {
+    const w = this.w;
+    w.push(x, y);
+    if (w.count < w.n) return NaN;
+    // Sums over the window: cxx = Σ(x − x̄)², cyy = Σ(y − ȳ)², cxy = Σ(x − x̄)(y − ȳ).
+    const beta = w.cxx > 0 ? w.cxy / w.cxx : 0;
+    this.beta = beta;
+    this.correlation = w.cxx > 0 && w.cyy > 0 ? w.cxy / Math.sqrt(w.cxx * w.cyy) : 0;
+    const residual = y - w.meanY - beta * (x - w.meanX);
+    // The residuals' population variance: (cyy − beta·cxy) / n = σy²(1 − ρ²).
+    const spreadStd = Math.sqrt(Math.max(0, w.cyy - beta * w.cxy) / w.n);
+    // A perfect fit has no spread to trade: z 0 (not a division by a rounding error).
+    return (this.zNow = spreadStd > 1e-12 * Math.abs(y) ? residual / spreadStd : 0);
   }
 
   /** In a trade: exit when the spread reverted, stop when it widened past stopZ. */

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { SymbolSpec } from "../../core/market.js";
 import { Decimal } from "../../core/money.js";
 import { type SizingBook, type SizingLimits, onTick, sizeSignal } from "../../core/strategies/sizing.js";
+import { RollingExtreme, fmt } from "../../core/strategies/common.js";
 import type { Signal } from "../../core/strategies/types.js";
+import { noise } from "./strategies.fixtures.js";
 
 const BTC: SymbolSpec = { symbol: "BTC-USD", base: "BTC", quote: "USD", tickSize: "0.01", lotSize: "0.001", minNotional: "10" };
 const ETH: SymbolSpec = { symbol: "ETH-USD", base: "ETH", quote: "USD", tickSize: "0.01", lotSize: "0.01", minNotional: "10" };
@@ -112,5 +114,30 @@ describe("onTick", () => {
     expect(onTick(60123.45, new Decimal("0.01"), "ceil").toFixed()).toBe("60123.45");
     expect(onTick(0.3, new Decimal("0.1"), "floor").toFixed()).toBe("0.3");
     expect(onTick(0.30001, new Decimal("0.1"), "ceil").toFixed()).toBe("0.4");
+  });
+});
+
+describe("the strategies' helpers", () => {
+  it("when a rolling extreme runs over noise then it equals the naive max and min of each window", () => {
+    const xs = noise(2_000, 1, 31);
+    for (const n of [1, 3, 20, 257]) {
+      const hi = new RollingExtreme(n, true);
+      const lo = new RollingExtreme(n, false);
+      for (let i = 0; i < xs.length; i++) {
+        const h = hi.update(xs[i] as number);
+        const l = lo.update(xs[i] as number);
+        if (i < n - 1) {
+          expect(Number.isNaN(h) && Number.isNaN(l)).toBe(true);
+          continue;
+        }
+        const w = xs.slice(i - n + 1, i + 1);
+        expect(h).toBe(Math.max(...w));
+        expect(l).toBe(Math.min(...w));
+      }
+    }
+  });
+
+  it("when numbers go into words then they keep about six digits and no float noise", () => {
+    expect([fmt(60123.456789), fmt(0.1 + 0.2), fmt(-2.5), fmt(0.000123456789), fmt(NaN), fmt(0)]).toEqual(["60123.46", "0.3", "-2.5", "0.0001234568", "NaN", "0"]);
   });
 });

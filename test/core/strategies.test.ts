@@ -169,6 +169,8 @@ describe("market making", () => {
     expect(q.bidSize).toBe(0.1);
     expect(q.askSize).toBe(0);
     expect(last(0).reason).toContain("no ask");
+    // The words are written lazily; a record of the signal still carries them.
+    expect(JSON.parse(JSON.stringify(last(0)))).toMatchObject({ side: "buy", reason: last(0).reason, quotes: { askSize: 0 } });
   });
 
   it("when inventory is long then the reservation price is below the mid and both sides quote", () => {

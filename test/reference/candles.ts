@@ -64,3 +64,36 @@ export async function freqtradeCandles(file: string, fromMs: number, toMs: numbe
   }
   return candles;
 }
+
+/** A freqtrade candle file as columns of numbers, every row, as the file has them (no alignment, no grid check). */
+export interface CandleColumns {
+  readonly time: Float64Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+}
+
+/** Reads a freqtrade candle file (`[open_time_ms, open, high, low, close, volume]` rows) into columns. */
+export async function freqtradeColumns(file: string): Promise<CandleColumns> {
+  const fs = await nodeModule<NodeFs>("node:fs");
+  const path = await nodeModule<NodePath>("node:path");
+  const dir = await sharedDataDir();
+  if (!dir) throw new Error("the shared candle fixtures (../shared/data) are not on this machine");
+  const rows = JSON.parse(fs.readFileSync(path.resolve(dir, file), "utf8")) as unknown;
+  if (!Array.isArray(rows)) throw new Error(`${file} is not a JSON array`);
+  const n = rows.length;
+  const cols = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
+  rows.forEach((row: unknown, i) => {
+    if (!Array.isArray(row) || row.length < 6 || !row.every((x) => typeof x === "number")) throw new Error(`${file}: row ${i} is not six numbers`);
+    const r = row as number[];
+    cols.time[i] = r[0] as number;
+    cols.open[i] = r[1] as number;
+    cols.high[i] = r[2] as number;
+    cols.low[i] = r[3] as number;
+    cols.close[i] = r[4] as number;
+    cols.volume[i] = r[5] as number;
+  });
+  return cols;
+}
