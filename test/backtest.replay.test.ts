@@ -47,7 +47,7 @@ describe("a backtest and a replay through a Venue object", () => {
   it("when pairs trade two symbols at one venue then both make the same fills", async () => {
     const btc = walkSeries("BTC-USD", 400, { seed: 33, vol: 0.02 });
     const eth = walkSeries("ETH-USD", 400, { seed: 33, vol: 0.02, start: 2_000 });
-    const { memory, object } = await both(config({ strategy: "pairs", params: { lookback: 50, zWindow: 30, entryZ: 1.2, minCorrelation: 0 } }), [btc, eth], "pairs");
+    const { memory, object } = await both(config({ strategy: "pairs", params: { lookback: 50, entryZ: 1.2, minCorrelation: 0 } }), [btc, eth], "pairs");
     expect(new Set(memory.trades.map((t) => t.symbol))).toEqual(new Set(["BTC-USD", "ETH-USD"]));
     expect(object.trades).toEqual(memory.trades);
   });

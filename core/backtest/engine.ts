@@ -74,7 +74,7 @@ interface Run {
   readonly lastClose: Float64Array;
   readonly lastIndex: Int32Array;
   readonly pending: PlannedOrder[][];
-  readonly reasons: Map<string, { reason: string }>;
+  readonly reasons: Map<string, Signal | null>;
   readonly trades: BacktestTrade[];
   readonly refused: Record<string, number>;
   seq: number;
@@ -200,7 +200,7 @@ function* send(run: Run, k: number, order: PlannedOrder, book: OrderBook, t: num
   if (!req) return count(run, "below_minimum");
   const placed = run.account.place(k, req, new Decimal(order.mark), t);
   if (!placed.ok) return count(run, placed.code);
-  run.reasons.set(req.clientOrderId, { reason: order.reason });
+  run.reasons.set(req.clientOrderId, order.signal);
   const quoteBudget = req.side === "buy" && req.type === "market" ? placed.reserved.toFixed() : null;
   const reply = yield { kind: "submit", venueId: inst.venue.id, account: BACKTEST_ACCOUNT, order: req, nowMs: t, quoteBudget, book };
   const answer = reply.answer ?? { ok: false, code: "unknown_outcome", message: "the venue gave no answer" };

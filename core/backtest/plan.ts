@@ -17,7 +17,8 @@ import type { AccountInstrument, BacktestAccount } from "./account.js";
 export interface PlannedOrder extends SizedOrder {
   /** The price at the decision (the last close), decimal text: what a market buy reserves against. */
   readonly mark: string;
-  readonly reason: string;
+  /** The signal it came from: its reason is read only when the order fills (building it may cost). */
+  readonly signal: Signal | null;
   /** Set on a cancel: the client order id of the resting order. */
   readonly cancel: string | null;
 }
@@ -54,7 +55,7 @@ export function planOrders(signal: Signal, ctx: PlanContext): PlannedOrder[] {
       feeRates: ctx.instruments.map((i) => (signal.quotes !== undefined ? i.venue.makerFeeRate : i.venue.takerFeeRate)),
     },
   );
-  const planned = sized.map((o) => ({ ...o, mark: marks[o.instrument] ?? "0", reason: signal.reason, cancel: null }));
+  const planned = sized.map((o) => ({ ...o, mark: marks[o.instrument] ?? "0", signal, cancel: null }));
   return signal.quotes !== undefined ? requote(planned, ctx) : planned;
 }
 
@@ -66,7 +67,7 @@ function requote(quotes: PlannedOrder[], ctx: PlanContext): PlannedOrder[] {
     const r = o.order.request;
     const same = quotes.find((q) => !kept.has(q) && q.side === r.side && q.price === r.price && q.quantity === r.quantity);
     if (same) kept.add(same);
-    else out.push({ instrument: 0, side: r.side, type: "limit", timeInForce: r.timeInForce, quantity: r.quantity, price: r.price, role: "quote", mark: "0", reason: "requote", cancel: r.clientOrderId });
+    else out.push({ instrument: 0, side: r.side, type: "limit", timeInForce: r.timeInForce, quantity: r.quantity, price: r.price, role: "quote", mark: "0", signal: null, cancel: r.clientOrderId });
   }
   for (const q of quotes) if (!kept.has(q)) out.push(q);
   return out;
