@@ -72,21 +72,24 @@ export class RollingComoments {
   /** Adds a pair, dropping the one n pushes old. */
   push(x: number, y: number): void {
     const pos = this.pos;
-    if (this.count < this.n && this.count++ === 0) {
+    if (!this.filled && this.count++ === 0) {
       this.cx = x;
       this.cy = y;
     }
-    const a = x - this.cx;
-    const b = y - this.cy;
-    // The old pair's deviations (0 while filling: nothing drops), one update of each sum.
-    const full = this.filled;
-    const oa = full ? (this.xs[pos] as number) - this.cx : 0;
-    const ob = full ? (this.ys[pos] as number) - this.cy : 0;
-    this.sx += a - oa;
-    this.sy += b - ob;
-    this.sxx += (a - oa) * (a + oa);
-    this.syy += (b - ob) * (b + ob);
-    this.sxy += a * b - oa * ob;
+    const cx = this.cx;
+    const cy = this.cy;
+    const a = x - cx;
+    const b = y - cy;
+    if (this.filled) {
+      // One update of each rolling sum: add the new pair's deviations, drop the old pair's.
+      const oa = (this.xs[pos] as number) - cx;
+      const ob = (this.ys[pos] as number) - cy;
+      this.sx += a - oa;
+      this.sy += b - ob;
+      this.sxx += (a - oa) * (a + oa);
+      this.syy += (b - ob) * (b + ob);
+      this.sxy += a * b - oa * ob;
+    }
     this.fx += a;
     this.fy += b;
     this.fxx += a * a;
@@ -94,15 +97,6 @@ export class RollingComoments {
     this.fxy += a * b;
     this.xs[pos] = x;
     this.ys[pos] = y;
-    this.runs(x, y);
-    if (pos + 1 === this.n) {
-      this.pos = 0;
-      this.filled = true;
-      this.refresh();
-    } else this.pos = pos + 1;
-  }
-
-  private runs(x: number, y: number): void {
     if (x === this.lastX) this.runX++;
     else {
       this.lastX = x;
@@ -113,6 +107,11 @@ export class RollingComoments {
       this.lastY = y;
       this.runY = 1;
     }
+    if (pos + 1 === this.n) {
+      this.pos = 0;
+      this.filled = true;
+      this.refresh();
+    } else this.pos = pos + 1;
   }
 
   /** At a wrap: the fresh sums are the window's; move the centres to its means (an exact shift of the sums). */
