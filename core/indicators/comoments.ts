@@ -12,6 +12,8 @@ import { checkPeriod } from "./types.js";
  */
 export class RollingComoments {
   readonly n: number;
+  /** Whether Σ (y − mean y)² is kept (a regression of y on x needs no cyy). */
+  readonly withCyy: boolean;
   count = 0;
   /** How many of the newest x (y) are equal: that series is constant over the window when ≥ n. */
   runX = 0;
@@ -29,8 +31,9 @@ export class RollingComoments {
   private fxx = NaN;
   private fyy = NaN;
   private fxy = NaN;
-  private lastX = NaN;
-  private lastY = NaN;
+  /** The newest pair. */
+  lastX = NaN;
+  lastY = NaN;
   private readonly xs: Float64Array;
   private readonly ys: Float64Array;
   private readonly inv: number;
@@ -38,8 +41,9 @@ export class RollingComoments {
   /** True once the rings have wrapped: every slot holds a pair of the window. */
   private filled = false;
 
-  constructor(n: number) {
+  constructor(n: number, withCyy = true) {
     this.n = checkPeriod("window n", n);
+    this.withCyy = withCyy;
     this.xs = new Float64Array(n);
     this.ys = new Float64Array(n);
     this.inv = 1 / n;
@@ -55,13 +59,13 @@ export class RollingComoments {
     return this.cy + this.sy * this.inv;
   }
 
-  /** Σ (x − mean x)² over a full window (may round a hair below 0). */
+  /** Σ (x − mean x)² over a full window (may round a hair below 0); cyy is NaN without `withCyy`. */
   get cxx(): number {
     return this.sxx - this.sx * this.sx * this.inv;
   }
 
   get cyy(): number {
-    return this.syy - this.sy * this.sy * this.inv;
+    return this.withCyy ? this.syy - this.sy * this.sy * this.inv : NaN;
   }
 
   /** Σ (x − mean x)(y − mean y) over a full window. */
@@ -87,13 +91,13 @@ export class RollingComoments {
       this.sx += a - oa;
       this.sy += b - ob;
       this.sxx += (a - oa) * (a + oa);
-      this.syy += (b - ob) * (b + ob);
+      if (this.withCyy) this.syy += (b - ob) * (b + ob);
       this.sxy += a * b - oa * ob;
     }
     this.fx += a;
     this.fy += b;
     this.fxx += a * a;
-    this.fyy += b * b;
+    if (this.withCyy) this.fyy += b * b;
     this.fxy += a * b;
     this.xs[pos] = x;
     this.ys[pos] = y;
