@@ -175,7 +175,9 @@ async function main(): Promise<void> {
   console.log(`indicators over ${N.toLocaleString("en")} real candles (BTC/USDT chained; ETH/USDT for the second series), Node ${proc.version}, best of ${rounds} runs\n`);
   console.log(`${"indicator".padEnd(23)}${"ours".padStart(12)}${"hand stream".padStart(13)}${"hand batch".padStart(12)}${"technicalind.".padStart(15)}${"trading-sig.".padStart(14)}   ours/stream  ours/batch  max rel diff`);
   const rows: Row[] = [];
-  for (const k of cases(btc, eth, outs)) {
+  // BENCH_ONLY=RSI runs the cases whose name starts so.
+  const only = proc.env.BENCH_ONLY;
+  for (const k of cases(btc, eth, outs).filter((c) => !only || c.name.startsWith(only))) {
     const t = timeCase(k, rounds, libs);
     const stream = t.handStream?.bestMs as number;
     const batch = t.handBatch?.bestMs as number;

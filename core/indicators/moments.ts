@@ -1,12 +1,13 @@
-import { checkPeriod, wrapsPerRecompute } from "./types.js";
+import { checkPeriod } from "./types.js";
 
 /**
- * The mean and the sum of squared deviations (m2) of the last n values, O(1) per push. It keeps
- * the sums of (x − c) and (x − c)² for a centre c near the data, so the squares are of deviations,
- * not of prices (no catastrophic cancellation); c is moved to the window's mean and both sums are
- * recomputed by two passes over the ring every so often (`RECOMPUTE_UPDATES`), so rounding never
- * accumulates over millions of pushes and the data never drifts far from c. A window of n equal
- * values has m2 exactly 0 (counted by a run length, not left to rounding).
+ * The mean and the sum of squared deviations (m2) of the last n values, O(1) per push, no loop.
+ * It keeps the sums of (x − c) and (x − c)² for a centre c near the data, so the squares are of
+ * deviations, not of prices (no catastrophic cancellation). Beside the rolling sums (add the new
+ * value, drop the old) it adds each value into fresh sums, which restart at every wrap of the
+ * ring: at a wrap they hold exactly the window, so they replace the rolling sums and rounding
+ * never accumulates beyond n pushes; c moves to the window's mean there. A window of n equal
+ * values is known exactly by its run length (`run`), not left to rounding.
  */
 export class RollingMoments {
   readonly n: number;
@@ -23,19 +24,19 @@ export class RollingMoments {
   s2 = NaN;
   /** The newest value. */
   last = NaN;
+  /** Σ (x − c) and Σ (x − c)² of the values pushed since the last wrap. */
+  private fs = NaN;
+  private fs2 = NaN;
   /** How many of the newest values are equal to `last` (the window is constant when ≥ n). */
   run = 0;
   private readonly ring: Float64Array;
   private readonly inv: number;
-  private readonly every: number;
-  private wraps: number;
   private pos = 0;
 
   constructor(n: number) {
     this.n = checkPeriod("window n", n);
     this.ring = new Float64Array(n);
     this.inv = 1 / n;
-    this.every = this.wraps = wrapsPerRecompute(n);
     this.reset();
   }
 
@@ -75,6 +76,9 @@ export class RollingMoments {
     }
     this.s += ds;
     this.s2 += ds2;
+    const f = x - this.centre;
+    this.fs += f;
+    this.fs2 += f * f;
     ring[pos] = x;
     if (x === this.last) this.run++;
     else {
@@ -83,38 +87,34 @@ export class RollingMoments {
     }
     if (++pos === this.n) {
       pos = 0;
-      if (--this.wraps === 0) this.recompute();
+      this.refresh();
     }
     this.pos = pos;
   }
 
-  /** Moves the centre to the window's mean and sums again, in two passes over the ring. */
-  private recompute(): void {
-    this.wraps = this.every;
-    const ring = this.ring;
-    let s = 0;
-    for (let i = 0; i < ring.length; i++) s += ring[i] as number;
-    const c = s * this.inv;
-    let s1 = 0;
-    let s2 = 0;
-    for (let i = 0; i < ring.length; i++) {
-      const d = (ring[i] as number) - c;
-      s1 += d;
-      s2 += d * d;
-    }
-    this.centre = c;
-    this.s = s1;
-    this.s2 = s2;
+  /** At a wrap: the fresh sums are the window's; move the centre to its mean (an exact shift of the sums). */
+  private refresh(): void {
+    const n = this.n;
+    const fs = this.fs;
+    const c = this.centre;
+    const c1 = c + fs * this.inv;
+    const delta = c1 - c;
+    this.centre = c1;
+    this.s = fs - n * delta;
+    this.s2 = this.fs2 - delta * (2 * fs - n * delta);
+    this.fs = 0;
+    this.fs2 = 0;
   }
 
   reset(): void {
     this.ring.fill(0);
-    this.wraps = this.every;
     this.pos = 0;
     this.count = 0;
     this.centre = 0;
     this.s = 0;
     this.s2 = 0;
+    this.fs = 0;
+    this.fs2 = 0;
     this.last = NaN;
     this.run = 0;
   }

@@ -13,13 +13,17 @@ export class RollingOls implements Indicator {
   readonly lookback: number;
   alpha = NaN;
   beta = NaN;
-  residual = NaN;
   private readonly w: RollingComoments;
 
   constructor(n: number) {
-    this.w = new RollingComoments(checkPeriod("RollingOls n", n, 2));
+    this.w = new RollingComoments(checkPeriod("RollingOls n", n, 2), false);
     this.n = n;
     this.lookback = n - 1;
+  }
+
+  /** y − alpha − beta · x of the newest pair: the spread a pairs trade watches (NaN before ready). */
+  get residual(): number {
+    return this.ready ? this.w.lastY - this.alpha - this.beta * this.w.lastX : NaN;
   }
 
   /** Beta, the hedge ratio. */
@@ -41,13 +45,12 @@ export class RollingOls implements Indicator {
     const beta = cxx > 0 && w.runX < this.n && !constantY ? w.cxy / cxx : 0;
     const alpha = (constantY ? y : w.meanY) - beta * w.meanX;
     this.alpha = alpha;
-    this.residual = y - alpha - beta * x;
     return (this.beta = beta);
   }
 
   reset(): void {
     this.w.reset();
-    this.alpha = this.beta = this.residual = NaN;
+    this.alpha = this.beta = NaN;
   }
 }
 

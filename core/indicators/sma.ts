@@ -1,9 +1,10 @@
-import { checkPeriod, output, type Indicator1, wrapsPerRecompute } from "./types.js";
+import { checkPeriod, output, type Indicator1 } from "./types.js";
 
 /**
- * Simple moving average of the last n values. First ready at index n − 1 (lookback n − 1). The
- * running sum is recomputed from the ring buffer every so often (`RECOMPUTE_UPDATES`), so
- * rounding never accumulates over millions of updates.
+ * Simple moving average of the last n values. First ready at index n − 1 (lookback n − 1). Beside
+ * the running sum (add the new value, drop the old) each value goes into a fresh sum that restarts
+ * at every wrap of the ring; at a wrap it holds exactly the window and replaces the running sum,
+ * so rounding never accumulates beyond n updates (and no loop runs in the hot path).
  */
 export class Sma implements Indicator1 {
   readonly n: number;
@@ -11,18 +12,18 @@ export class Sma implements Indicator1 {
   value = NaN;
   private readonly ring: Float64Array;
   private readonly inv: number;
-  private readonly every: number;
-  private wraps: number;
   private pos = 0;
   private count = 0;
-  private sum = 0;
+  // Doubles start as NaN (V8 then keeps them as doubles); the constructor zeroes them.
+  private sum = NaN;
+  private fresh = NaN;
 
   constructor(n: number) {
     this.n = checkPeriod("Sma n", n);
     this.lookback = n - 1;
     this.ring = new Float64Array(n);
     this.inv = 1 / n;
-    this.every = this.wraps = wrapsPerRecompute(n);
+    this.reset();
   }
 
   get ready(): boolean {
@@ -34,14 +35,13 @@ export class Sma implements Indicator1 {
     const ring = this.ring;
     let pos = this.pos;
     let sum = this.sum + (x - (ring[pos] as number));
+    const fresh = this.fresh + x;
     ring[pos] = x;
     if (++pos === this.n) {
       pos = 0;
-      if (--this.wraps === 0) {
-        this.wraps = this.every;
-        sum = sumOf(ring);
-      }
-    }
+      sum = fresh;
+      this.fresh = 0;
+    } else this.fresh = fresh;
     this.pos = pos;
     this.sum = sum;
     if (this.count < this.n && ++this.count < this.n) return NaN;
@@ -50,19 +50,12 @@ export class Sma implements Indicator1 {
 
   reset(): void {
     this.ring.fill(0);
-    this.wraps = this.every;
     this.pos = 0;
     this.count = 0;
     this.sum = 0;
+    this.fresh = 0;
     this.value = NaN;
   }
-}
-
-/** The sum of a buffer, in order. */
-export function sumOf(a: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] as number;
-  return s;
 }
 
 /** SMA(n) of a whole series (NaN before index n − 1), by the streaming class. */

@@ -26,18 +26,6 @@ export interface Indicator1 extends Indicator {
 /** The longest window any indicator accepts: a bound on the memory one takes. */
 export const MAX_PERIOD = 1_000_000;
 
-/**
- * Rolling sums are recomputed from their ring buffer at a wrap once at least this many updates
- * have passed: rounding then never accumulates over more than max(n, 256) updates, and the
- * recomputation costs under one addition per update.
- */
-export const RECOMPUTE_UPDATES = 256;
-
-/** How many wraps of a ring of n between recomputations. */
-export function wrapsPerRecompute(n: number): number {
-  return Math.max(1, Math.ceil(RECOMPUTE_UPDATES / n));
-}
-
 /** Asserts a window length is an integer in [min, MAX_PERIOD] (a programmer error otherwise: parameters are validated by the strategies' schemas). */
 export function checkPeriod(name: string, n: number, min = 1): number {
   if (!Number.isInteger(n) || n < min || n > MAX_PERIOD) throw new RangeError(`invariant: ${name} is an integer in [${min}, ${MAX_PERIOD}], got ${n}`);

@@ -1,29 +1,31 @@
-import { checkPeriod, output, sameLength, type Indicator, wrapsPerRecompute } from "./types.js";
+import { checkPeriod, output, sameLength, type Indicator } from "./types.js";
 
 /**
  * Volume-weighted average price of the last n bars, each bar at its typical price
  * (high + low + close) / 3: Σ tp · volume / Σ volume. n = 0 means cumulative since the last
  * reset (an anchored VWAP, ready from the first bar). A window with no volume at all gives the
- * plain mean of its typical prices. First ready at index n − 1 (0 when n = 0). The rolling sums
- * are recomputed from the rings every so often (`RECOMPUTE_UPDATES`), so rounding never
- * accumulates over millions of updates.
+ * plain mean of its typical prices. First ready at index n − 1 (0 when n = 0). Beside the
+ * rolling sums, fresh sums restart at every wrap of the rings and replace them there, so
+ * rounding never accumulates beyond n updates.
  */
 export class Vwap implements Indicator {
   readonly n: number;
   readonly lookback: number;
   value = NaN;
   /** Σ volume over the window. */
-  volume = 0;
+  volume = NaN;
   private readonly size: number;
   private readonly pv: Float64Array;
   private readonly vs: Float64Array;
   private readonly tps: Float64Array;
-  private readonly every: number;
-  private wraps: number;
   private pos = 0;
   private count = 0;
-  private sumPv = 0;
-  private sumTp = 0;
+  // Doubles start as NaN (V8 then keeps them as doubles); the constructor zeroes them.
+  private sumPv = NaN;
+  private sumTp = NaN;
+  private freshPv = NaN;
+  private freshV = NaN;
+  private freshTp = NaN;
   /** Bars in the window with volume > 0: exact, so a window of zero volumes is known as such. */
   private traded = 0;
 
@@ -34,7 +36,7 @@ export class Vwap implements Indicator {
     this.pv = new Float64Array(n);
     this.vs = new Float64Array(n);
     this.tps = new Float64Array(n);
-    this.every = this.wraps = wrapsPerRecompute(Math.max(n, 1));
+    this.reset();
   }
 
   get ready(): boolean {
@@ -63,30 +65,26 @@ export class Vwap implements Indicator {
     this.volume += volume - old;
     this.sumTp += tp - (this.tps[pos] as number);
     this.traded += (volume > 0 ? 1 : 0) - (old > 0 ? 1 : 0);
+    this.freshPv += pv;
+    this.freshV += volume;
+    this.freshTp += tp;
     this.pv[pos] = pv;
     this.vs[pos] = volume;
     this.tps[pos] = tp;
     if (pos + 1 === this.size) {
       this.pos = 0;
-      if (--this.wraps === 0) this.recompute();
+      this.refresh();
     } else this.pos = pos + 1;
     if (this.count < this.size) this.count++;
     return this.count >= this.size;
   }
 
-  private recompute(): void {
-    this.wraps = this.every;
-    let pv = 0;
-    let v = 0;
-    let tp = 0;
-    for (let i = 0; i < this.size; i++) {
-      pv += this.pv[i] as number;
-      v += this.vs[i] as number;
-      tp += this.tps[i] as number;
-    }
-    this.sumPv = pv;
-    this.volume = v;
-    this.sumTp = tp;
+  /** At a wrap the fresh sums hold exactly the window: they replace the rolling ones. */
+  private refresh(): void {
+    this.sumPv = this.freshPv;
+    this.volume = this.freshV;
+    this.sumTp = this.freshTp;
+    this.freshPv = this.freshV = this.freshTp = 0;
   }
 
   reset(): void {
@@ -94,8 +92,8 @@ export class Vwap implements Indicator {
     this.vs.fill(0);
     this.tps.fill(0);
     this.pos = this.count = this.traded = 0;
-    this.wraps = this.every;
     this.sumPv = this.volume = this.sumTp = 0;
+    this.freshPv = this.freshV = this.freshTp = 0;
     this.value = NaN;
   }
 }

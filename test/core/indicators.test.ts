@@ -218,6 +218,9 @@ describe("indicators: constant and degenerate input", () => {
     expect(o.beta).toBe(0);
     expect(o.alpha).toBeCloseTo(mean, 9);
     expect(correlationSeries(b.other, b.other, 30).at(-1)).toBe(1);
+    const flatY = new RollingOls(30);
+    for (let i = 0; i < 200; i++) flatY.update(7, b.close[i] as number);
+    expect([flatY.beta, flatY.alpha, flatY.residual]).toEqual([0, 7, 0]);
   });
 
   it("when a VWAP window has no volume then it is the mean typical price, not NaN", () => {
