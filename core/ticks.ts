@@ -1,3 +1,4 @@
+import type { SymbolSpec } from "./market.js";
 import { Decimal } from "./money.js";
 
 /** The largest multiple of `step` at or below `value` (step > 0). */
@@ -55,4 +56,13 @@ export function gridFromFloat(value: number, step: Decimal, stepFloat: number, m
   const steps = value / stepFloat;
   const whole = mode === "floor" ? Math.floor(steps) : mode === "ceil" ? Math.ceil(steps) : Math.round(steps);
   return step.times(whole);
+}
+
+const specSteps = new WeakMap<SymbolSpec, { readonly tick: Decimal; readonly lot: Decimal }>();
+
+/** A symbol's tick and lot as Decimals, parsed once per spec object (rounding caches per Decimal instance, so reuse matters on hot paths). */
+export function stepsOf(spec: SymbolSpec): { readonly tick: Decimal; readonly lot: Decimal } {
+  let s = specSteps.get(spec);
+  if (!s) specSteps.set(spec, (s = { tick: new Decimal(spec.tickSize), lot: new Decimal(spec.lotSize) }));
+  return s;
 }

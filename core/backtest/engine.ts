@@ -174,7 +174,13 @@ function* barAtVenue(run: Run, k: number, i: number, t: number): Generator<Venue
     run.pending[k] = [];
     for (const order of pending) yield* send(run, k, order, open, t);
   }
-  if (restingReach(run, k, s.low[i] as number, s.high[i] as number)) yield* feed(run, inst, [bookAt(1), bookAt(2), bookAt(3)], t);
+  // The rest of the path, point by point: a book is built only where what rests could trade.
+  const up = (s.close[i] as number) >= (s.open[i] as number);
+  const prices = up ? [s.low[i], s.high[i], s.close[i]] : [s.high[i], s.low[i], s.close[i]];
+  for (let p = 1; p <= 3; p++) {
+    const price = prices[p - 1] as number;
+    if (restingReach(run, k, price, price)) yield* feed(run, inst, [bookAt(p)], t);
+  }
 }
 
 /** Whether instrument k has resting orders a bar's range could fill (a float pre-check; the venue decides). */

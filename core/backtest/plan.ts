@@ -10,7 +10,7 @@ import { Decimal, ZERO, str } from "../money.js";
 import { MARKET_BUY_BUFFER } from "../orders.js";
 import { type SizedOrder, sizeSignal } from "../strategies/sizing.js";
 import type { Signal } from "../strategies/types.js";
-import { floorTo } from "../ticks.js";
+import { floorTo, stepsOf } from "../ticks.js";
 import type { AccountInstrument, BacktestAccount } from "./account.js";
 
 /** An order to send at the instrument's next open, or a resting order to cancel there. */
@@ -80,7 +80,7 @@ function requote(quotes: PlannedOrder[], ctx: PlanContext): PlannedOrder[] {
  */
 export function toRequest(account: BacktestAccount, k: number, o: PlannedOrder, clientOrderId: string): OrderRequest | null {
   const { venue, spec } = account.instruments[k] as AccountInstrument;
-  const lot = new Decimal(spec.lotSize);
+  const { lot } = stepsOf(spec);
   let quantity = new Decimal(o.quantity);
   const price = o.type === "limit" && o.price ? new Decimal(o.price) : new Decimal(o.mark);
   if (o.side === "sell") quantity = Decimal.min(quantity, account.free(spec.base));

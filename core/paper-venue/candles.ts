@@ -14,22 +14,13 @@
 import type { CandleFillModel } from "../backtest/types.js";
 import type { BookLevel, Candle, OrderBook, SymbolSpec } from "../market.js";
 import { Decimal } from "../money.js";
-import { ceilTo, floorTo } from "../ticks.js";
+import { ceilTo, floorTo, stepsOf } from "../ticks.js";
 
 /** The default model: a tight spread, a tenth of each bar's volume on offer, five levels 2 bp apart. */
 export const DEFAULT_FILL_MODEL: CandleFillModel = Object.freeze({ halfSpreadBp: 1, depthShare: 0.1, levels: 5, levelStepBp: 2 });
 
 /** Points a bar is walked through. */
 export const PATH_POINTS = 4;
-
-const steps = new WeakMap<SymbolSpec, { tick: Decimal; lot: Decimal }>();
-
-/** A symbol's tick and lot as Decimals, parsed once (the rounding helpers cache per Decimal instance). */
-function stepsOf(spec: SymbolSpec): { tick: Decimal; lot: Decimal } {
-  let s = steps.get(spec);
-  if (!s) steps.set(spec, (s = { tick: new Decimal(spec.tickSize), lot: new Decimal(spec.lotSize) }));
-  return s;
-}
 
 interface ParsedModel {
   readonly askFactors: readonly Decimal[];

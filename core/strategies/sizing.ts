@@ -14,7 +14,7 @@
  */
 import type { SymbolSpec } from "../market.js";
 import { Decimal, ZERO, dec, str } from "../money.js";
-import { commonStep, floorTo } from "../ticks.js";
+import { commonStep, floorTo, stepsOf } from "../ticks.js";
 import type { Leg, Quotes, Signal } from "./types.js";
 
 /** The account as the sizer sees it: decimal text, quote asset for money, base units for positions. */
@@ -127,7 +127,7 @@ function sizeTargets(targets: readonly number[], ctx: Ctx, reduce: boolean): Siz
 
 function marketOrder(k: number, side: "buy" | "sell", quantity: Decimal, ctx: Ctx): SizedOrder | null {
   const spec = ctx.specs[k] as SymbolSpec;
-  const q = floorTo(quantity, dec(spec.lotSize));
+  const q = floorTo(quantity, stepsOf(spec).lot);
   if (!q.gt(0) || q.times(ctx.prices[k] as Decimal).lt(spec.minNotional)) return null;
   return { instrument: k, side, type: "market", timeInForce: "ioc", quantity: str(q), price: null, role: "target" };
 }
@@ -136,8 +136,7 @@ function marketOrder(k: number, side: "buy" | "sell", quantity: Decimal, ctx: Ct
 function sizeQuotes(quotes: Quotes, ctx: Ctx): SizedOrder[] {
   const out: SizedOrder[] = [];
   const spec = ctx.specs[0] as SymbolSpec;
-  const lot = dec(spec.lotSize);
-  const tick = dec(spec.tickSize);
+  const { lot, tick } = stepsOf(spec);
   if (quotes.bidSize > 0 && quotes.bidPrice > 0) {
     const price = onTick(quotes.bidPrice, tick, "floor");
     const budget = Decimal.min(ctx.equity.times(clampFraction(quotes.bidSize)), ctx.cash.div((ctx.fees[0] as Decimal).plus(1)));
@@ -165,7 +164,7 @@ function sizeLegs(legs: readonly Leg[], ctx: Ctx): SizedOrder[] {
   for (const leg of legs) {
     const spec = ctx.specs[leg.instrument];
     if (!spec || !(leg.limitPrice > 0) || !(leg.size > 0)) return [];
-    const price = onTick(leg.limitPrice, dec(spec.tickSize), leg.side === "buy" ? "floor" : "ceil");
+    const price = onTick(leg.limitPrice, stepsOf(spec).tick, leg.side === "buy" ? "floor" : "ceil");
     if (!price.gt(0)) return [];
     prices.push(price);
     let q = ctx.equity.times(clampFraction(leg.size)).div(price);
@@ -173,7 +172,7 @@ function sizeLegs(legs: readonly Leg[], ctx: Ctx): SizedOrder[] {
     if (leg.side === "sell") q = Decimal.min(q, ctx.positions[leg.instrument] as Decimal);
     else q = Decimal.min(q, ctx.cash.div(price.times((ctx.fees[leg.instrument] as Decimal).plus(1))));
     quantity = quantity === null ? q : Decimal.min(quantity, q);
-    lot = lot === null ? dec(spec.lotSize) : commonStep(lot, dec(spec.lotSize));
+    lot = lot === null ? stepsOf(spec).lot : commonStep(lot, stepsOf(spec).lot);
   }
   if (quantity === null || lot === null) return [];
   const q = floorTo(quantity, lot);
