@@ -28,6 +28,19 @@ export type VenueRequest =
   | { readonly kind: "submit"; readonly venueId: string; readonly account: string; readonly order: OrderRequest; readonly nowMs: number; readonly quoteBudget: string | null; readonly book: OrderBook }
   | { readonly kind: "cancel"; readonly venueId: string; readonly account: string; readonly clientOrderId: string; readonly nowMs: number };
 
+/** A pause point: the loop has done `tickEvery` units of work (a bar is 1, a venue request 200), so a driver may let others run. */
+export interface Tick {
+  readonly kind: "tick";
+}
+
+/** What the loop yields: a venue request, or a pause point. */
+export type LoopRequest = VenueRequest | Tick;
+
+/** What a bar and a venue request cost, in the units `tickEvery` counts (a request is a few hundred bars' work). */
+const BAR_WORK = 1;
+const REQUEST_WORK = 200;
+const TICK: Tick = Object.freeze({ kind: "tick" });
+
 /** The venue's answer: fills of resting orders for a feed, the order's answer for a submit or cancel. */
 export interface VenueReply {
   readonly fills: readonly Fill[];
@@ -50,6 +63,8 @@ export interface EngineInput {
   readonly window: EngineWindow;
   /** Every how many bars the plots are sampled (≥ 1). */
   readonly plotStride: number;
+  /** Yield a pause point after this much work (0 or absent: never). */
+  readonly tickEvery?: number;
 }
 
 export interface EngineOutput {
@@ -80,10 +95,12 @@ interface Run {
   seq: number;
   /** The bar (timeline index) being walked. */
   bar: number;
+  /** Work done since the last pause point. */
+  work: number;
 }
 
 /** The backtest loop: yields venue requests, takes replies, returns the run. */
-export function* backtestLoop(input: EngineInput): Generator<VenueRequest, EngineOutput, VenueReply> {
+export function* backtestLoop(input: EngineInput): Generator<LoopRequest, EngineOutput, VenueReply> {
   const n = input.instruments.length;
   const run: Run = {
     input,
@@ -97,6 +114,7 @@ export function* backtestLoop(input: EngineInput): Generator<VenueRequest, Engin
     refused: {},
     seq: 0,
     bar: 0,
+    work: 0,
   };
   const { from, to, tradeFrom } = input.window;
   const equity = new Float64Array(Math.max(0, to - tradeFrom));
@@ -108,6 +126,11 @@ export function* backtestLoop(input: EngineInput): Generator<VenueRequest, Engin
   for (let j = from; j < to; j++) {
     const t = input.timeline.time[j] as number;
     run.bar = j;
+    run.work += BAR_WORK;
+    if (input.tickEvery && run.work >= input.tickEvery) {
+      run.work = 0;
+      yield TICK;
+    }
     for (let k = 0; k < n; k++) {
       const i = (input.timeline.index[k] as Int32Array)[j] as number;
       loadBar(bars[k]!, input.series[k] as CandleSeries, i, t);
@@ -190,12 +213,14 @@ function restingReach(run: Run, k: number, low: number, high: number): boolean {
 }
 
 function* feed(run: Run, inst: AccountInstrument, books: readonly OrderBook[], t: number): Generator<VenueRequest, void, VenueReply> {
+  run.work += REQUEST_WORK;
   const reply = yield { kind: "feed", venueId: inst.venue.id, books };
   record(run, run.account.fills(inst.venue, reply.fills, t));
 }
 
 /** Sends one planned order: cancels go as they are; new orders reserve first (refused: skipped and counted). */
 function* send(run: Run, k: number, order: PlannedOrder, book: OrderBook, t: number): Generator<VenueRequest, void, VenueReply> {
+  run.work += REQUEST_WORK;
   const inst = run.input.instruments[k] as AccountInstrument;
   if (order.cancel) {
     const reply = yield { kind: "cancel", venueId: inst.venue.id, account: BACKTEST_ACCOUNT, clientOrderId: order.cancel, nowMs: t };

@@ -11,7 +11,7 @@ import { paperVenueSpec } from "../paper-venues.js";
 import { strategyById } from "../strategies/index.js";
 import { HOLD, type InstrumentSpec, type Signal, type StrategyRunner } from "../strategies/types.js";
 import type { AccountInstrument } from "./account.js";
-import { type EngineInput, type EngineOutput, type EngineWindow, type VenueReply, type VenueRequest, backtestLoop } from "./engine.js";
+import { type EngineInput, type EngineOutput, type EngineWindow, type LoopRequest, type VenueReply, type VenueRequest, backtestLoop } from "./engine.js";
 import { metricsOf } from "./metrics.js";
 import { timelineOf } from "./timeline.js";
 import type { BacktestConfig, BacktestMetrics, BacktestResult } from "./types.js";
@@ -68,20 +68,55 @@ export function instrumentOf(venueId: string, symbol: string): AccountInstrument
 
 /** Runs the loop against the paper venue's machine in memory. */
 export function runInMemory(input: EngineInput): EngineOutput {
-  const venues = new Map<string, PaperVenueState>();
-  for (const i of input.instruments) if (!venues.has(i.venue.id)) venues.set(i.venue.id, createPaperVenue(i.venue));
+  const venues = venuesOf(input);
   const loop = backtestLoop(input);
   let step = loop.next();
-  while (!step.done) step = loop.next(answer(venues, step.value));
+  while (!step.done) step = loop.next(answerOrPass(venues, step.value));
   return step.value;
 }
 
-/** Runs the loop against any venue that answers asynchronously (a replay venue object over RPC). */
-export async function runAgainst(input: EngineInput, venue: (req: VenueRequest) => Promise<VenueReply>): Promise<EngineOutput> {
-  const loop = backtestLoop(input);
+/**
+ * The same, letting others run every so often: `pause` is awaited at the loop's pause points
+ * (every PACE_WORK units of work), so a long backtest in a Worker does not hold up the requests
+ * that share its thread.
+ */
+export async function runInMemoryPaced(input: EngineInput, pause: () => Promise<void>): Promise<EngineOutput> {
+  const venues = venuesOf(input);
+  const loop = backtestLoop({ ...input, tickEvery: PACE_WORK });
   let step = loop.next();
-  while (!step.done) step = loop.next(await venue(step.value));
+  while (!step.done) {
+    if (step.value.kind === "tick") await pause();
+    step = loop.next(answerOrPass(venues, step.value));
+  }
   return step.value;
+}
+
+/** Work between pauses: about 20,000 quiet bars, or 100 orders and fills (a few milliseconds either way). */
+export const PACE_WORK = 20_000;
+
+/** Runs the loop against any venue that answers asynchronously (a replay venue object over RPC); `pause` as above. */
+export async function runAgainst(input: EngineInput, venue: (req: VenueRequest) => Promise<VenueReply>, pause?: () => Promise<void>): Promise<EngineOutput> {
+  const loop = backtestLoop(pause ? { ...input, tickEvery: PACE_WORK } : input);
+  let step = loop.next();
+  while (!step.done) {
+    if (step.value.kind === "tick") {
+      if (pause) await pause();
+      step = loop.next(NOTHING);
+    } else step = loop.next(await venue(step.value));
+  }
+  return step.value;
+}
+
+const NOTHING: VenueReply = Object.freeze({ fills: [], answer: null });
+
+function venuesOf(input: EngineInput): Map<string, PaperVenueState> {
+  const venues = new Map<string, PaperVenueState>();
+  for (const i of input.instruments) if (!venues.has(i.venue.id)) venues.set(i.venue.id, createPaperVenue(i.venue));
+  return venues;
+}
+
+function answerOrPass(venues: Map<string, PaperVenueState>, req: LoopRequest): VenueReply {
+  return req.kind === "tick" ? NOTHING : answer(venues, req);
 }
 
 /** The paper venue's answer to one request; done orders leave the in-memory view (the object keeps them in SQL). */
@@ -125,8 +160,20 @@ function openOnly(state: PaperVenueState): PaperVenueState {
 export function runBacktest(config: BacktestConfig, series: readonly CandleSeries[], options: RunOptions = {}): BacktestResult {
   const input = prepare(config, series, options);
   const out = runInMemory(input);
-  const benchmark = options.benchmark === false ? null : runInMemory(prepare({ ...config, maxExposure: 1 }, series, options, buyAndHold(series.length)));
+  const benchmark = options.benchmark === false ? null : runInMemory(benchmarkInput(config, series, options));
   return resultOf(input, out, benchmark, options);
+}
+
+/** `runBacktest`, pausing every so often (see `runInMemoryPaced`): what the Worker runs. */
+export async function runBacktestPaced(config: BacktestConfig, series: readonly CandleSeries[], options: RunOptions, pause: () => Promise<void>): Promise<BacktestResult> {
+  const input = prepare(config, series, options);
+  const out = await runInMemoryPaced(input, pause);
+  const benchmark = options.benchmark === false ? null : await runInMemoryPaced(benchmarkInput(config, series, options), pause);
+  return resultOf(input, out, benchmark, options);
+}
+
+function benchmarkInput(config: BacktestConfig, series: readonly CandleSeries[], options: RunOptions): EngineInput {
+  return prepare({ ...config, maxExposure: 1 }, series, options, buyAndHold(series.length));
 }
 
 /** Metrics of one run. */

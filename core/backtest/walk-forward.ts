@@ -7,7 +7,8 @@
  */
 import type { CandleSeries } from "../candles/series.js";
 import { strategyById } from "../strategies/index.js";
-import { metricsOfRun, prepare, runInMemory } from "./run.js";
+import type { EngineInput, EngineOutput } from "./engine.js";
+import { metricsOfRun, prepare, runInMemory, runInMemoryPaced } from "./run.js";
 import type { BacktestConfig, BacktestMetrics, WalkForwardFold, WalkForwardResult } from "./types.js";
 
 export type GridValue = number | string | boolean;
@@ -35,6 +36,22 @@ export function gridPoints(base: Readonly<Record<string, unknown>>, grid: WalkFo
 
 /** Walks forward over the series: folds of in-sample choice and out-of-sample trading. */
 export function walkForward(config: BacktestConfig, series: readonly CandleSeries[], spec: WalkForwardSpec): WalkForwardResult {
+  const steps = walkForwardSteps(config, series, spec);
+  let step = steps.next();
+  while (!step.done) step = steps.next(runInMemory(step.value));
+  return step.value;
+}
+
+/** `walkForward`, pausing every so often (see `runInMemoryPaced`): what the Worker runs. */
+export async function walkForwardPaced(config: BacktestConfig, series: readonly CandleSeries[], spec: WalkForwardSpec, pause: () => Promise<void>): Promise<WalkForwardResult> {
+  const steps = walkForwardSteps(config, series, spec);
+  let step = steps.next();
+  while (!step.done) step = steps.next(await runInMemoryPaced(step.value, pause));
+  return step.value;
+}
+
+/** The walk-forward as the runs it needs: yields each backtest to run, takes its outcome back. */
+function* walkForwardSteps(config: BacktestConfig, series: readonly CandleSeries[], spec: WalkForwardSpec): Generator<EngineInput, WalkForwardResult, EngineOutput> {
   const strategy = strategyById(config.strategy);
   if (!strategy) throw new Error(`invariant: ${config.strategy} is a strategy`);
   // Points the strategy's schema refuses (fast ≥ slow, out of bounds) are not candidates.
@@ -46,11 +63,11 @@ export function walkForward(config: BacktestConfig, series: readonly CandleSerie
     const end = split + spec.outOfSampleBars;
     let best: { params: Record<string, unknown>; metrics: BacktestMetrics } | null = null;
     for (const params of candidates) {
-      const metrics = measure({ ...config, params }, series, start, split, start);
+      const metrics = yield* measure({ ...config, params }, series, start, split, start);
       if (!best || objective(metrics, spec.objective) > objective(best.metrics, spec.objective)) best = { params, metrics };
     }
     if (!best) break;
-    const out = measure({ ...config, params: best.params }, series, start, end, split);
+    const out = yield* measure({ ...config, params: best.params }, series, start, end, split);
     folds.push({
       inSample: { fromMs: bars[start] as number, toMs: bars[split - 1] as number },
       outOfSample: { fromMs: bars[split] as number, toMs: bars[end - 1] as number },
@@ -70,9 +87,9 @@ export function walkForward(config: BacktestConfig, series: readonly CandleSerie
   };
 }
 
-function measure(config: BacktestConfig, series: readonly CandleSeries[], from: number, to: number, tradeFrom: number): BacktestMetrics {
+function* measure(config: BacktestConfig, series: readonly CandleSeries[], from: number, to: number, tradeFrom: number): Generator<EngineInput, BacktestMetrics, EngineOutput> {
   const input = prepare(config, series, { window: { from, to, tradeFrom }, maxPoints: 1, benchmark: false });
-  return metricsOfRun(input, runInMemory(input));
+  return metricsOfRun(input, yield input);
 }
 
 function objective(m: BacktestMetrics, o: WalkForwardSpec["objective"]): number {

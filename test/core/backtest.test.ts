@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type BacktestConfig, backtestConfigSchema, prepare, runBacktest, runInMemory, walkForward } from "../../core/backtest/index.js";
+import { type BacktestConfig, PACE_WORK, backtestConfigSchema, prepare, runBacktest, runBacktestPaced, runInMemory, walkForward, walkForwardPaced } from "../../core/backtest/index.js";
 import { drawdown, metricsOf, returnStats } from "../../core/backtest/metrics.js";
 import { seriesFromCandles } from "../../core/candles/series.js";
 import type { Candle } from "../../core/market.js";
@@ -136,6 +136,23 @@ describe("the backtest loop with the paper venue's machine", () => {
     expect(r.benchmark.totalReturn).toBeLessThan(lastClose / firstOpen - 1);
     expect(r.equity.time.length).toBe(r.equity.benchmark.length);
   });
+});
+
+describe("a paced run (what the Worker runs, so the desk keeps answering)", () => {
+  it("when a backtest is paced then it pauses every so often and its result is the one an unpaced run gives", async () => {
+    // Market making sends orders on most bars: each counts as much work as many quiet bars.
+    const mm = walkSeries("BTC-USD", 1_500, { seed: 41, vol: 0.01, intervalMs: 60_000 });
+    let pauses = 0;
+    const pause = async (): Promise<void> => void pauses++;
+    const paced = await runBacktestPaced(config({ strategy: "market-making" }), [mm], {}, pause);
+    expect(pauses).toBeGreaterThanOrEqual(10);
+    expect(paced).toEqual(runBacktest(config({ strategy: "market-making" }), [mm]));
+    const s = walkSeries("BTC-USD", 2 * PACE_WORK, { seed: 42, vol: 0.01, intervalMs: 60_000 });
+    const spec = { grid: { period: [10, 20] }, inSampleBars: PACE_WORK, outOfSampleBars: PACE_WORK / 2, objective: "sharpe" as const };
+    pauses = 0;
+    expect(await walkForwardPaced(config(), [s], spec, pause)).toEqual(walkForward(config(), [s], spec));
+    expect(pauses).toBeGreaterThan(0);
+  }, 30_000);
 });
 
 describe("metrics", () => {

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { type BacktestConfig, type BacktestResult, type WalkForwardResult, backtestRequestSchema, runBacktest, walkForward, walkForwardSchema } from "../../core/backtest/index.js";
+import { type BacktestConfig, type BacktestResult, type WalkForwardResult, backtestRequestSchema, runBacktestPaced, walkForwardPaced, walkForwardSchema } from "../../core/backtest/index.js";
 import { chartCandles } from "../../core/candles/downsample.js";
 import { type CandleSource, type LoadedCandles, candleSourceSchema, loadCandles } from "../../core/candles/source.js";
 import type { CandleSeries } from "../../core/candles/series.js";
@@ -58,8 +58,9 @@ export const backtestRoutes = new Hono<AppEnv>()
     const series = loaded.map((l) => l.series);
     checkBars(strategy, params, series);
     if (body.walkForward) checkWalkForward(strategy, params, body.walkForward, series[0]?.length ?? 0);
-    const result = runBacktest(config, series, { maxPoints: MAX_EQUITY_POINTS, maxTrades: MAX_STORED_TRADES });
-    const wf = body.walkForward ? walkForward(config, series, body.walkForward) : null;
+    // Paced: the run yields to other requests every few milliseconds of work, so the desk keeps answering.
+    const result = await runBacktestPaced(config, series, { maxPoints: MAX_EQUITY_POINTS, maxTrades: MAX_STORED_TRADES }, yieldToOthers);
+    const wf = body.walkForward ? await walkForwardPaced(config, series, body.walkForward, yieldToOthers) : null;
     const id = `bt-${c.get("commandId").replace(/[^a-z0-9]/gi, "").toLowerCase().slice(0, 32)}`;
     let record = recordOf(id, Date.now(), c.get("principal").sub, result, wf, loaded);
     let stored = JSON.stringify(record);
@@ -150,6 +151,11 @@ function checkWalkForward(strategy: Strategy, params: Record<string, unknown>, w
   if (work > limit) {
     throw refusal("too_much_work", `walkForward would run ${work} bars (${folds} folds × ${points} grid points × ${wf.inSampleBars} in-sample bars); at most ${limit} for ${strategy.id}: use fewer grid points, shorter windows or fewer candles`);
   }
+}
+
+/** Lets the requests waiting on this isolate run before the backtest goes on. */
+function yieldToOthers(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** What D1 keeps and GET /:id answers: the result, bounded, with what was cut said plainly. */
