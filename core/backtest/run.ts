@@ -91,8 +91,8 @@ export async function runInMemoryPaced(input: EngineInput, pause: () => Promise<
   return step.value;
 }
 
-/** Work between pauses: about 20,000 quiet bars, or 100 orders and fills (a few milliseconds either way). */
-export const PACE_WORK = 20_000;
+/** Work between pauses: about 100,000 quiet bars, or 500 orders and fills (tens of milliseconds; a pause costs a few). */
+export const PACE_WORK = 100_000;
 
 /** Runs the loop against any venue that answers asynchronously (a replay venue object over RPC); `pause` as above. */
 export async function runAgainst(input: EngineInput, venue: (req: VenueRequest) => Promise<VenueReply>, pause?: () => Promise<void>): Promise<EngineOutput> {
