@@ -3,7 +3,8 @@ import { CANDLE_INTERVALS, type CandleInterval } from "../market.js";
 import { PAPER_VENUES } from "../paper-venues.js";
 import { type CandleParseError, MAX_CANDLE_BARS, parseCandles } from "./parse.js";
 import { type CandleGap, type CandleSeries, findGaps, seriesFromCandles } from "./series.js";
-import { SYNTHETIC_SYMBOLS, syntheticCandles } from "./synthetic.js";
+import type { Candle } from "../market.js";
+import { SYNTHETIC_SYMBOLS, type SyntheticInstrument, syntheticCandles, syntheticCandlesPaced } from "./synthetic.js";
 
 /**
  * Where a backtest's candles come from: the bundled synthetic history, or an upload (CSV or JSON
@@ -58,22 +59,49 @@ export interface LoadedCandles {
  * Loads each instrument's candles. Synthetic sources asked for together with the same interval and
  * length come from one path of the market, so their co-movement is the model's.
  */
-export function loadCandles(sources: readonly CandleSource[], venueOf: (instrument: number) => string): Array<LoadedCandles | (CandleParseError & { readonly instrument: number })> {
+export function loadCandles(sources: readonly CandleSource[], venueOf: (instrument: number) => string): LoadResult[] {
+  const groups = syntheticGroups(sources, venueOf);
+  return assemble(sources, venueOf, groups, groups.map((g) => syntheticCandles(g.instruments, g.intervalMs, g.bars)));
+}
+
+/** `loadCandles`, drawing the synthetic history paced (awaiting `pause` every few thousand bars): what the Worker runs. */
+export async function loadCandlesPaced(sources: readonly CandleSource[], venueOf: (instrument: number) => string, pause: () => Promise<void>): Promise<LoadResult[]> {
+  const groups = syntheticGroups(sources, venueOf);
+  const drawings: Candle[][][] = [];
+  for (const g of groups) drawings.push(await syntheticCandlesPaced(g.instruments, g.intervalMs, g.bars, pause));
+  return assemble(sources, venueOf, groups, drawings);
+}
+
+export type LoadResult = LoadedCandles | (CandleParseError & { readonly instrument: number });
+
+/** Synthetic sources drawn together: one group when they share interval and length, else one each. */
+interface SyntheticGroup {
+  readonly members: ReadonlyArray<{ readonly s: Extract<CandleSource, { source: "synthetic" }>; readonly k: number }>;
+  readonly instruments: SyntheticInstrument[];
+  readonly intervalMs: number;
+  readonly bars: number;
+}
+
+function syntheticGroups(sources: readonly CandleSource[], venueOf: (instrument: number) => string): SyntheticGroup[] {
   const synthetic = sources.flatMap((s, k) => (s.source === "synthetic" ? [{ s, k }] : []));
   const together = synthetic.length > 1 && synthetic.every(({ s }) => s.interval === synthetic[0]?.s.interval && s.bars === synthetic[0]?.s.bars);
+  const groups = together ? [synthetic] : synthetic.map((one) => [one]);
+  return groups.flatMap((members) => {
+    const first = members[0]?.s;
+    if (!first) return [];
+    return [{ members, instruments: members.map(({ s, k }) => ({ symbol: s.symbol, venueId: s.venueId ?? venueOf(k) })), intervalMs: CANDLE_INTERVALS[first.interval], bars: first.bars }];
+  });
+}
+
+/** Each source's candles: the synthetic ones from their group's drawing, uploads parsed. */
+function assemble(sources: readonly CandleSource[], venueOf: (instrument: number) => string, groups: readonly SyntheticGroup[], drawings: readonly Candle[][][]): LoadResult[] {
   const drawn = new Map<number, LoadedCandles>();
-  const draw = (group: typeof synthetic): void => {
-    const first = group[0]?.s;
-    if (!first) return;
-    const intervalMs = CANDLE_INTERVALS[first.interval];
-    const candles = syntheticCandles(group.map(({ s, k }) => ({ symbol: s.symbol, venueId: s.venueId ?? venueOf(k) })), intervalMs, first.bars);
-    group.forEach(({ s, k }, j) => {
-      const series = seriesFromCandles(s.symbol, intervalMs, candles[j] ?? []);
+  groups.forEach((g, i) => {
+    g.members.forEach(({ s, k }, j) => {
+      const series = seriesFromCandles(s.symbol, g.intervalMs, drawings[i]?.[j] ?? []);
       drawn.set(k, { ok: true, series, gaps: findGaps(series), origin: { source: "synthetic", symbol: s.symbol, interval: s.interval, bars: s.bars, venueId: s.venueId ?? venueOf(k) } });
     });
-  };
-  if (together) draw(synthetic);
-  else for (const one of synthetic) draw([one]);
+  });
   return sources.map((s, k) => {
     if (s.source === "synthetic") return drawn.get(k) as LoadedCandles;
     const parsed = parseCandles(s.format, s.data, s.symbol);

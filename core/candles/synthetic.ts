@@ -33,6 +33,28 @@ export interface SyntheticInstrument {
  * are rounded to the symbol's tick, volume down to its lot. The caller bounds `bars`.
  */
 export function syntheticCandles(instruments: readonly SyntheticInstrument[], intervalMs: number, bars: number): Candle[][] {
+  const draw = drawSynthetic(instruments, intervalMs, bars);
+  let step = draw.next();
+  while (!step.done) step = draw.next();
+  return step.value;
+}
+
+/** Bars drawn between pauses of a paced draw (a few milliseconds' work). */
+export const SYNTHETIC_PACE_BARS = 2_000;
+
+/** `syntheticCandles`, awaiting `pause` every SYNTHETIC_PACE_BARS bars: a long draw in a Worker lets other requests run. */
+export async function syntheticCandlesPaced(instruments: readonly SyntheticInstrument[], intervalMs: number, bars: number, pause: () => Promise<void>): Promise<Candle[][]> {
+  const draw = drawSynthetic(instruments, intervalMs, bars);
+  let step = draw.next();
+  while (!step.done) {
+    await pause();
+    step = draw.next();
+  }
+  return step.value;
+}
+
+/** The draw, yielding every SYNTHETIC_PACE_BARS bars. */
+function* drawSynthetic(instruments: readonly SyntheticInstrument[], intervalMs: number, bars: number): Generator<void, Candle[][], void> {
   if (!Number.isInteger(intervalMs) || intervalMs < SYNTHETIC_POINTS_PER_BAR || !Number.isInteger(bars) || bars < 0) throw new Error("invariant: intervalMs > 0 and bars >= 0 are whole numbers");
   const stepMs = Math.max(1, Math.floor(intervalMs / SYNTHETIC_POINTS_PER_BAR));
   let market = createMarket({ ...PAPER_MARKET, maxStepMs: stepMs }, SYNTHETIC_SEED, SYNTHETIC_START_MS);
@@ -50,6 +72,7 @@ export function syntheticCandles(instruments: readonly SyntheticInstrument[], in
   const last = new Float64Array(n);
   const vol = new Float64Array(n);
   for (let b = 0; b < bars; b++) {
+    if (b > 0 && b % SYNTHETIC_PACE_BARS === 0) yield;
     const openTimeMs = SYNTHETIC_START_MS + b * intervalMs;
     vol.fill(0);
     for (let k = 0; k < SYNTHETIC_POINTS_PER_BAR; k++) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { findGaps, seriesFromCandles } from "../../core/candles/series.js";
-import { SYNTHETIC_START_MS, syntheticCandles } from "../../core/candles/synthetic.js";
+import { SYNTHETIC_PACE_BARS, SYNTHETIC_START_MS, syntheticCandles } from "../../core/candles/synthetic.js";
+import { candleSourceSchema, loadCandles, loadCandlesPaced } from "../../core/candles/source.js";
 import { Decimal } from "../../core/money.js";
 
 const H = 3_600_000;
@@ -70,5 +71,21 @@ describe("syntheticCandles", () => {
   it("when the symbol or venue is not simulated then it is a programmer error", () => {
     expect(() => syntheticCandles([{ symbol: "DOGE-USD", venueId: "paper-binance" }], H, 10)).toThrow(/invariant/);
     expect(() => syntheticCandles([{ symbol: "BTC-USD", venueId: "binance" }], H, 10)).toThrow(/invariant/);
+  });
+});
+
+describe("the synthetic history drawn paced (what the Worker runs)", () => {
+  it("when candles are loaded paced then the draw pauses every few thousand bars and gives the same candles, pairs drawn together", async () => {
+    const sources = candleSourceSchema.array().parse([
+      { source: "synthetic", symbol: "BTC-USD", interval: "5m", bars: 5_000 },
+      { source: "synthetic", symbol: "ETH-USD", interval: "5m", bars: 5_000 },
+    ]);
+    let pauses = 0;
+    const paced = await loadCandlesPaced(sources, () => "paper-binance", async () => void pauses++);
+    expect(pauses).toBe(Math.ceil(5_000 / SYNTHETIC_PACE_BARS) - 1);
+    expect(paced).toEqual(loadCandles(sources, () => "paper-binance"));
+    const [btc, eth] = syntheticCandles([BTC, ETH], 300_000, 5_000);
+    expect(paced[0]!.ok && paced[0]!.series.close[4_999]).toBe(Number(btc![4_999]!.close));
+    expect(paced[1]!.ok && paced[1]!.series.close[4_999]).toBe(Number(eth![4_999]!.close));
   });
 });

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { type BacktestConfig, type BacktestResult, type WalkForwardResult, backtestRequestSchema, runBacktestPaced, walkForwardPaced, walkForwardSchema } from "../../core/backtest/index.js";
 import { chartCandles } from "../../core/candles/downsample.js";
-import { type CandleSource, type LoadedCandles, candleSourceSchema, loadCandles } from "../../core/candles/source.js";
+import { type CandleSource, type LoadedCandles, candleSourceSchema, loadCandlesPaced } from "../../core/candles/source.js";
 import type { CandleSeries } from "../../core/candles/series.js";
 import { type Strategy, describeStrategies, strategyById } from "../../core/strategies/index.js";
 import { type BacktestCursor, findBacktest, insertBacktest, listBacktests } from "../../adapters/db/backtests.js";
@@ -54,7 +54,7 @@ export const backtestRoutes = new Hono<AppEnv>()
     const config: BacktestConfig = { strategy: body.strategy, params, venueId: body.venueId, ...(body.venues ? { venues: body.venues } : {}), initialCash: body.initialCash, maxExposure: body.maxExposure, fillModel: body.fillModel };
     // Synthetic candles' length is known before they are drawn: a walk-forward too big is refused unrun.
     if (body.walkForward && body.candles.source === "synthetic") checkWalkForward(strategy, params, body.walkForward, body.candles.bars);
-    const loaded = candlesFor(strategy, body);
+    const loaded = await candlesFor(strategy, body);
     const series = loaded.map((l) => l.series);
     checkBars(strategy, params, series);
     if (body.walkForward) checkWalkForward(strategy, params, body.walkForward, series[0]?.length ?? 0);
@@ -111,14 +111,14 @@ function strategyParams(strategy: Strategy, input: Readonly<Record<string, unkno
 }
 
 /** Each instrument's candles; a bad upload is a 422 naming the instrument and the row. */
-function candlesFor(strategy: Strategy, body: BacktestBody): LoadedCandles[] {
+async function candlesFor(strategy: Strategy, body: BacktestBody): Promise<LoadedCandles[]> {
   const sources: CandleSource[] = body.candles2 ? [body.candles, body.candles2] : [body.candles];
   if (sources.length !== strategy.instruments) {
     const want = strategy.instruments === 2 ? "two instruments: send candles and candles2" : "one instrument: send candles only";
     throw new ApiError(400, "invalid_request", `invalid backtest: ${strategy.id} trades ${want}`);
   }
   if (body.venues && body.venues.length !== strategy.instruments) throw new ApiError(400, "invalid_request", `invalid backtest: venues names one paper venue per instrument (${strategy.instruments})`);
-  const loaded = loadCandles(sources, (k) => body.venues?.[k] ?? body.venueId);
+  const loaded = await loadCandlesPaced(sources, (k) => body.venues?.[k] ?? body.venueId, yieldToOthers);
   return loaded.map((l) => {
     if (l.ok) return l;
     const which = l.instrument === 0 ? "candles" : "candles2";
