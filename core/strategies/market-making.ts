@@ -6,10 +6,10 @@ import { type BarView, HOLD, type Quotes, type InstrumentSpec, type PositionView
 /** Market making's parameters: every field has a default and bounds. */
 export const marketMakingParams = z.strictObject({
   gamma: z.number().min(0.01).max(100).default(1).describe("Risk aversion γ: how hard inventory skews the quotes and volatility widens them"),
-  kappa: z.number().min(10).max(1_000_000).default(1000).describe("Order-arrival decay κ, per unit of relative price: the liquidity half spread is (1/γ)·ln(1 + γ/κ) ≈ 1/κ"),
+  kappa: z.number().min(10).max(1_000_000).default(100).describe("Order-arrival decay κ, per unit of relative price: the liquidity half spread is (1/γ)·ln(1 + γ/κ) ≈ 1/κ (100: about 1%, wide enough for bars; near the maker fee the quotes lose to every trend)"),
   horizonBars: z.number().int().min(1).max(1000).default(24).describe("Horizon τ in bars over which inventory risk is priced"),
   volPeriod: z.number().int().min(2).max(1000).default(50).describe("Bars of log returns in the volatility σ"),
-  requoteBp: z.number().min(0).max(1000).default(0).describe("Requote when the mid moved more than this since the last quotes, bp (0: every bar)"),
+  requoteBp: z.number().min(0).max(1000).default(25).describe("Requote when the mid moved more than this since the last quotes, or the inventory changed, bp (0: every bar); a quarter of the default spread keeps the quotes fresh without resending them every bar"),
   inventoryLimit: z.number().min(0.01).max(1).default(0.5).describe("Long inventory limit, fraction of equity: no bid at or above it"),
   quoteSize: z.number().min(0.001).max(1).default(0.1).describe("Size of each quote, fraction of equity"),
 });

@@ -193,7 +193,7 @@ describe("market making", () => {
   });
 
   it("when the mid moves less than requoteBp then the quotes stay (hold)", () => {
-    const every = run(marketMaking, {}, [bars(closes)], { hold: true }).length;
+    const every = run(marketMaking, { requoteBp: 0 }, [bars(closes)], { hold: true }).length;
     const some = run(marketMaking, { requoteBp: 100 }, [bars(closes)], { hold: true }).length;
     expect(every).toBe(closes.length - marketMaking.warmup(marketMaking.params.parse({})) + 1);
     expect(some).toBeGreaterThan(0);

@@ -217,7 +217,8 @@ describe.skipIf(!dir)("arbitrage and market making on real candles", () => {
 
   it("when market making quotes 5-minute bars then every quote is the Avellaneda–Stoikov formula's", async () => {
     const c = toBars(await freqtradeCandles("NostalgiaForInfinity/binance/BTC_USDT-5m.json", ...ALL));
-    const steps = run(marketMaking, {}, [c], { start: [0.25], hold: true });
+    const steps = run(marketMaking, { requoteBp: 0 }, [c], { start: [0.25], hold: true });
+    const { kappa } = marketMaking.params.parse({});
     expect(steps.length).toBe(c.close.length - 50);
     for (const s of steps.filter((_, k) => k % 97 === 0)) {
       const r = c.close.slice(s.i - 50, s.i + 1).map((x, j, w) => (j === 0 ? NaN : Math.log(x / w[j - 1]!))).slice(1);
@@ -225,7 +226,7 @@ describe.skipIf(!dir)("arbitrage and market making on real candles", () => {
       const sigma2 = r.reduce((a, b) => a + (b - mean) ** 2, 0) / 49;
       const mid = c.close[s.i]!;
       const reservation = mid * (1 - 0.5 * sigma2 * 24);
-      const half = Math.max((sigma2 * 24) / 2 + Math.log(1 + 1 / 1000), 0.0002);
+      const half = Math.max((sigma2 * 24) / 2 + Math.log(1 + 1 / kappa), 0.0002);
       const q = s.signal.quotes!;
       expect(q.bidPrice / (reservation * (1 - half)) - 1).toBeCloseTo(0, 9);
       expect(q.askPrice / (reservation * (1 + half)) - 1).toBeCloseTo(0, 9);
