@@ -4,7 +4,7 @@
  * float mirrors of cash and positions for the equity curve (statistics) and the round trips the
  * metrics count. Nothing here reads a clock.
  */
-import { type AgentCommand, type AgentEffects, type AgentOrderState, type AgentState, decide } from "../agent/machine.js";
+import { type AgentCommand, type AgentEffects, type AgentOrderState, type AgentState, type VenueFill, decide } from "../agent/machine.js";
 import { isDone } from "../agent/lifecycle.js";
 import { Balances, CASH, depositEntry } from "../ledger.js";
 import type { Fill, OrderRequest, SymbolSpec, VenueSpec } from "../market.js";
@@ -97,14 +97,14 @@ export class BacktestAccount {
   }
 
   /** The venue's answer to a submit or cancel: its fills, then its status. Returns the fills new to the book. */
-  answer(k: number, clientOrderId: string, answer: SubmitResult, nowMs: number): readonly Fill[] {
+  answer(k: number, clientOrderId: string, answer: SubmitResult, nowMs: number): readonly VenueFill[] {
     const i = this.instruments[k] as AccountInstrument;
     const out = this.#decide({ kind: "venue_answer", clientOrderId, venueId: i.venue.id, symbols: i.venue.symbols, answer }, nowMs);
     return out.ok ? out.effects.fillsIn : [];
   }
 
   /** Fills of resting orders the venue made on its own. */
-  fills(venue: VenueSpec, fills: readonly Fill[], nowMs: number): readonly Fill[] {
+  fills(venue: VenueSpec, fills: readonly Fill[], nowMs: number): readonly VenueFill[] {
     if (fills.length === 0) return [];
     const out = this.#decide({ kind: "fills", venueId: venue.id, symbols: venue.symbols, fills }, nowMs);
     return out.ok ? out.effects.fillsIn : [];

@@ -11,6 +11,7 @@
  * strategy sees the bar and decides. Equity is marked at each close.
  */
 import type { CandleSeries } from "../candles/series.js";
+import type { VenueFill } from "../agent/machine.js";
 import type { Fill, OrderBook, OrderRequest } from "../market.js";
 import type { SubmitResult } from "../messages.js";
 import { Decimal } from "../money.js";
@@ -244,9 +245,9 @@ function count(run: Run, code: string): void {
 }
 
 /** Fills applied to the book become trades, with the reason of the signal behind their order. */
-function record(run: Run, fills: readonly (Fill & { readonly venue?: string })[]): void {
+function record(run: Run, fills: readonly VenueFill[]): void {
   for (const f of fills) {
-    const k = run.input.instruments.findIndex((i) => i.spec.symbol === f.symbol && (f.venue === undefined || i.venue.id === f.venue));
+    const k = run.input.instruments.findIndex((i) => i.spec.symbol === f.symbol && i.venue.id === f.venue);
     const held = run.account.held[k] as number;
     const p = run.position;
     if (k >= 0 && f.side === "buy" && held > 0) {
@@ -254,7 +255,7 @@ function record(run: Run, fills: readonly (Fill & { readonly venue?: string })[]
       const prior = Number.isNaN(p.entryPrice[k] as number) || before <= 0 ? 0 : (p.entryPrice[k] as number) * before;
       p.entryPrice[k] = (prior + Number(f.price) * Number(f.quantity)) / held;
     }
-    run.trades.push({ ...f, venue: f.venue ?? "", barIndex: run.bar, reason: run.reasons.get(f.clientOrderId)?.reason ?? "" });
+    run.trades.push({ ...f, barIndex: run.bar, reason: run.reasons.get(f.clientOrderId)?.reason ?? "" });
   }
 }
 

@@ -1,4 +1,7 @@
 import type { Fill } from "../market.js";
+import type { CandleFillModel } from "../paper-venue/candles.js";
+
+export type { CandleFillModel };
 import type { CandleGap } from "../candles/series.js";
 import type { StrategyId } from "../strategies/types.js";
 
@@ -6,17 +9,6 @@ import type { StrategyId } from "../strategies/types.js";
  * A backtest's inputs and results as data (JSON round-trips them: the API keeps them in D1).
  * Money is decimal text; statistics (equity curve, metrics) are numbers.
  */
-
-/** How bars become books the paper venue's matching trades against (`core/paper-venue/candles.ts`). */
-export interface CandleFillModel {
-  /** Half the quoted spread around the bar's price, in bp. */
-  readonly halfSpreadBp: number;
-  /** Share of a bar's volume the book offers over all its levels at each point of the bar's path. */
-  readonly depthShare: number;
-  /** Levels per side; each deeper level is `levelStepBp` further out (slippage when walking it). */
-  readonly levels: number;
-  readonly levelStepBp: number;
-}
 
 export interface BacktestConfig {
   readonly strategy: StrategyId;

@@ -7,6 +7,7 @@
  */
 import type { CandleSeries } from "../candles/series.js";
 import { strategyById } from "../strategies/index.js";
+import type { StrategyId } from "../strategies/types.js";
 import type { EngineInput, EngineOutput } from "./engine.js";
 import { metricsOfRun, prepare, runInMemory, runInMemoryPaced } from "./run.js";
 import type { BacktestConfig, BacktestMetrics, WalkForwardFold, WalkForwardResult } from "./types.js";
@@ -22,6 +23,22 @@ export interface WalkForwardSpec {
 
 /** The most grid points a walk-forward tries per fold. */
 export const MAX_GRID_POINTS = 64;
+
+/** The most bar-runs one walk-forward may cost (a bar run once by one backtest is one). */
+export const MAX_WALK_FORWARD_BAR_RUNS = 2_000_000;
+
+/**
+ * What a walk-forward over `bars` would run (folds, grid points, bar-runs) and the most it may:
+ * market making cancels and places quotes on most bars, so a bar costs it about ten times
+ * another strategy's and it gets a tenth of the bound.
+ */
+export function walkForwardCost(strategy: StrategyId, spec: Pick<WalkForwardSpec, "grid" | "inSampleBars" | "outOfSampleBars">, bars: number): { folds: number; points: number; work: number; limit: number } {
+  const window = spec.inSampleBars + spec.outOfSampleBars;
+  const points = Object.values(spec.grid).reduce((n, v) => n * v.length, 1);
+  const folds = bars < window ? 0 : Math.floor((bars - window) / spec.outOfSampleBars) + 1;
+  const limit = strategy === "market-making" ? MAX_WALK_FORWARD_BAR_RUNS / 10 : MAX_WALK_FORWARD_BAR_RUNS;
+  return { folds, points, work: folds * (points * spec.inSampleBars + window), limit };
+}
 
 /** Every combination of the grid's values, each merged over `base` (the grid's own order). */
 export function gridPoints(base: Readonly<Record<string, unknown>>, grid: WalkForwardSpec["grid"]): Array<Record<string, unknown>> {

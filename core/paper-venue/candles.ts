@@ -11,10 +11,20 @@
  * in part). Prices round away from the price to the tick, sizes down to the lot. Nothing here looks
  * past the bar it is given.
  */
-import type { CandleFillModel } from "../backtest/types.js";
 import type { BookLevel, Candle, OrderBook, SymbolSpec } from "../market.js";
 import { Decimal } from "../money.js";
 import { ceilTo, floorTo, stepsOf } from "../ticks.js";
+
+/** How bars become books the paper venue's matching trades against. */
+export interface CandleFillModel {
+  /** Half the quoted spread around the bar's price, in bp. */
+  readonly halfSpreadBp: number;
+  /** Share of a bar's volume the book offers over all its levels at each point of the bar's path. */
+  readonly depthShare: number;
+  /** Levels per side; each deeper level is `levelStepBp` further out (slippage when walking it). */
+  readonly levels: number;
+  readonly levelStepBp: number;
+}
 
 /** The default model: a tight spread, a tenth of each bar's volume on offer, five levels 2 bp apart. */
 export const DEFAULT_FILL_MODEL: CandleFillModel = Object.freeze({ halfSpreadBp: 1, depthShare: 0.1, levels: 5, levelStepBp: 2 });
@@ -88,13 +98,6 @@ export function barPath(c: Candle): readonly [string, string, string, string] {
 /** When each point of a bar is reached: its open time, a third and two thirds in, and its last ms. */
 export function pathTimes(openTimeMs: number, intervalMs: number): readonly [number, number, number, number] {
   return [openTimeMs, openTimeMs + Math.floor(intervalMs / 3), openTimeMs + Math.floor((2 * intervalMs) / 3), openTimeMs + intervalMs - 1];
-}
-
-/** The four books of a bar, in the order the venue meets them. */
-export function barBooks(spec: SymbolSpec, c: Candle, intervalMs: number, model: CandleFillModel): OrderBook[] {
-  const prices = barPath(c);
-  const times = pathTimes(c.openTimeMs, intervalMs);
-  return prices.map((p, k) => bookAroundPrice(spec, p, c.volume, times[k] as number, model));
 }
 
 /** Whether a bar could fill any resting order: its low reaches the best bid or its high the best ask (floats: a cheap pre-check before building books). */

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { type BacktestConfig, type BacktestResult, type WalkForwardResult, backtestRequestSchema, runBacktestPaced, walkForwardPaced, walkForwardSchema } from "../../core/backtest/index.js";
+import { type BacktestConfig, type BacktestResult, type WalkForwardResult, backtestRequestSchema, runBacktestPaced, walkForwardCost, walkForwardPaced, walkForwardSchema } from "../../core/backtest/index.js";
 import { chartCandles } from "../../core/candles/downsample.js";
 import { type CandleSource, type LoadedCandles, candleSourceSchema, loadCandlesPaced } from "../../core/candles/source.js";
 import type { CandleSeries } from "../../core/candles/series.js";
@@ -15,11 +15,6 @@ import { ApiError, jsonBody, parse, refusal } from "./errors.js";
 export const MAX_EQUITY_POINTS = 2_000;
 /** Trades kept per backtest (the metrics count them all). */
 export const MAX_STORED_TRADES = 1_000;
-/**
- * Bars a walk-forward may run in all (grid points × in-sample bars per fold, plus the out-of-sample
- * runs): a few seconds of a Worker's CPU at the backtester's speed with trading strategies.
- */
-export const MAX_WALK_FORWARD_BAR_RUNS = 2_000_000;
 /** A D1 row holds at most 2,000,000 bytes: the stored result keeps well below it. */
 const MAX_RESULT_CHARS = 1_800_000;
 
@@ -143,11 +138,7 @@ function checkWalkForward(strategy: Strategy, params: Record<string, unknown>, w
   if (unknown.length > 0) throw new ApiError(400, "invalid_request", `invalid walkForward: ${strategy.id} has no parameter ${unknown.join(", ")}`);
   const window = wf.inSampleBars + wf.outOfSampleBars;
   if (window > bars) throw refusal("not_enough_bars", `walkForward needs inSampleBars + outOfSampleBars (${window}) bars at least; the candles have ${bars}`);
-  const points = Object.values(wf.grid).reduce((n, v) => n * v.length, 1);
-  const folds = Math.floor((bars - window) / wf.outOfSampleBars) + 1;
-  const work = folds * (points * wf.inSampleBars + window);
-  // Market making requotes (cancels and places) on most bars: a bar costs it about ten times another strategy's.
-  const limit = strategy.id === "market-making" ? MAX_WALK_FORWARD_BAR_RUNS / 10 : MAX_WALK_FORWARD_BAR_RUNS;
+  const { folds, points, work, limit } = walkForwardCost(strategy.id, wf, bars);
   if (work > limit) {
     throw refusal("too_much_work", `walkForward would run ${work} bars (${folds} folds × ${points} grid points × ${wf.inSampleBars} in-sample bars); at most ${limit} for ${strategy.id}: use fewer grid points, shorter windows or fewer candles`);
   }

@@ -1,9 +1,7 @@
 import {
   CandlestickSeries,
-  ColorType,
   createChart,
   createSeriesMarkers,
-  CrosshairMode,
   type IChartApi,
   LineSeries,
   type LineData,
@@ -12,6 +10,7 @@ import {
 } from "lightweight-charts";
 import { createEffect, For, onCleanup, onMount } from "solid-js";
 import { BUY_COLOR, SELL_COLOR } from "../trading/chart-data.ts";
+import { chartOptions } from "../trading/chart-theme.ts";
 import { type ChartCandles, onPriceScale, type TradeMarker } from "./model.ts";
 
 /**
@@ -24,20 +23,7 @@ const PLOT_COLORS = ["#e0b341", "#5aa9e6", "#c77dff", "#ff9f5a", "#7bd389", "#ef
 const seconds = (ms: number) => Math.floor(ms / 1000) as UTCTimestamp;
 
 function baseChart(container: HTMLElement): IChartApi {
-  return createChart(container, {
-    autoSize: true,
-    layout: {
-      background: { type: ColorType.Solid, color: "#141922" },
-      textColor: "#8a94a6",
-      fontFamily: 'ui-monospace, "SFMono-Regular", "JetBrains Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace',
-      fontSize: 11,
-      attributionLogo: false,
-    },
-    grid: { vertLines: { color: "#1a202b" }, horzLines: { color: "#1a202b" } },
-    rightPriceScale: { borderColor: "#232a36" },
-    timeScale: { borderColor: "#232a36", timeVisible: true, secondsVisible: false },
-    crosshair: { mode: CrosshairMode.Normal },
-  });
+  return createChart(container, chartOptions());
 }
 
 function line(times: readonly number[], values: ReadonlyArray<number | null>): Array<LineData<UTCTimestamp> | WhitespaceData<UTCTimestamp>> {

@@ -1,9 +1,7 @@
 import {
   CandlestickSeries,
-  ColorType,
   createChart,
   createSeriesMarkers,
-  CrosshairMode,
   type IPriceLine,
   LineStyle,
   type SeriesMarker,
@@ -12,6 +10,7 @@ import {
 import { createEffect, on, onCleanup, onMount } from "solid-js";
 import type { Candle } from "../../types.ts";
 import { BUY_COLOR, priceFormatFor, SELL_COLOR, toBars, withLastPrice } from "./chart-data.ts";
+import { chartOptions } from "./chart-theme.ts";
 
 /** Bars shown when a market is first drawn; older ones are a scroll away. */
 const BARS_IN_VIEW = 120;
@@ -40,20 +39,7 @@ export function CandleChart(props: {
   let container!: HTMLDivElement;
 
   onMount(() => {
-    const chart = createChart(container, {
-      autoSize: true,
-      layout: {
-        background: { type: ColorType.Solid, color: "#141922" },
-        textColor: "#8a94a6",
-        fontFamily: 'ui-monospace, "SFMono-Regular", "JetBrains Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace',
-        fontSize: 11,
-        attributionLogo: false,
-      },
-      grid: { vertLines: { color: "#1a202b" }, horzLines: { color: "#1a202b" } },
-      rightPriceScale: { borderColor: "#232a36" },
-      timeScale: { borderColor: "#232a36", timeVisible: true, secondsVisible: false, rightOffset: 4, maxBarSpacing: 24 },
-      crosshair: { mode: CrosshairMode.Normal },
-    });
+    const chart = createChart(container, chartOptions({ rightOffset: 4, maxBarSpacing: 24 }));
     const series = chart.addSeries(CandlestickSeries, {
       upColor: BUY_COLOR,
       downColor: SELL_COLOR,
