@@ -11,6 +11,8 @@ import type { RefusalCode } from "../core/refusals.js";
 import type { PreTradeDecision } from "../core/risk/types.js";
 import { type ReceiveRequest, type SendResult, admitToAgent } from "../core/transfers/index.js";
 import type { WalletRecord } from "../core/wallets.js";
+import type { Proposal, Vote } from "../core/farm/types.js";
+import type { Attribution } from "../core/trades/types.js";
 import { AGENT_SCHEMA, AgentStore } from "./agent-store.js";
 import { riskStub, venueStub } from "./stubs.js";
 import type { Venue } from "./venue.js";
@@ -214,6 +216,16 @@ export class AgentWallet extends WalletActor {
         : { kind: "not_found", clientOrderId: id };
       this.decideNow(command, [id], found?.fills ?? [], Date.now());
     }
+  }
+
+  /** This agent's vote on another agent's proposal (consensus mode), from its own strategy view. Lead: the decision cycle. */
+  async vote(_proposal: Proposal): Promise<Vote> {
+    throw new Error("not yet: the decision cycle lands with issue 11");
+  }
+
+  /** P&L attribution of this agent (realized, unrealized, fees, slippage, hit rate). Lead: the decision cycle. */
+  async attribution(): Promise<Attribution | null> {
+    throw new Error("not yet: the decision cycle lands with issue 11");
   }
 
   /** Who may send this agent money: core/transfers' rule (only its farm, never forwarded, not while archived). */
