@@ -98,3 +98,15 @@ export interface FarmSummary {
   readonly equity: string;
   readonly agents: ReadonlyArray<{ readonly id: string; readonly status: string; readonly equity: string | null; readonly weight: number }>;
 }
+
+/** What an agent tells its farm every cycle: its equity, its views, and the trade it proposes (if any). */
+export interface FarmReport {
+  readonly agent: string;
+  readonly cycleId: string;
+  readonly atMs: number;
+  /** The agent's equity and cash now (USD). */
+  readonly equity: string;
+  readonly cash: string;
+  readonly views: readonly AgentView[];
+  readonly proposal: Proposal | null;
+}
