@@ -69,6 +69,8 @@ export const REFUSAL_STATUS = {
   too_many_bars: 422,
   not_enough_bars: 422,
   too_much_work: 422,
+  lead_required: 422,
+  lead_not_member: 422,
 } as const satisfies Record<RefusalCode, ContentfulStatusCode>;
 
 /** An ApiError for a refusal code the domain returned. */
