@@ -21,6 +21,11 @@ export class ApiError extends Error {
  */
 export const REFUSAL_STATUS = {
   unknown_wallet: 404,
+  invalid_config: 422,
+  unconfigured: 409,
+  unknown_approval: 404,
+  approval_closed: 409,
+  no_position: 422,
   wallet_exists: 409,
   transfer_id_conflict: 409,
   idempotency_key_reused: 422,
