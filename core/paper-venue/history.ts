@@ -178,9 +178,29 @@ function bridgeHour(ctx: BridgeContext, h: number, openTicks: number, closeTicks
   hours.volume[h] = vol;
 }
 
-/** `count` ticks (or lots) as decimal text: the step times a whole number. */
+/** `count` ticks (or lots) as decimal text: the step times a whole number (digits shifted when the step is 10^-n: no Decimal made). */
 function text(step: Decimal, count: number): string {
-  return step.times(count).toFixed();
+  const places = powerOfTenPlaces(step);
+  if (places === null || !Number.isSafeInteger(count) || count < 0) return step.times(count).toFixed();
+  if (places === 0) return String(count);
+  const digits = String(count).padStart(places + 1, "0");
+  const cut = digits.length - places;
+  let end = digits.length;
+  while (end > cut && digits.charCodeAt(end - 1) === 48) end--;
+  return end === cut ? digits.slice(0, cut) : `${digits.slice(0, cut)}.${digits.slice(cut, end)}`;
+}
+
+const placesOf = new WeakMap<Decimal, number | null>();
+
+/** n when the step is 10^-n (0.01 → 2), else null. */
+function powerOfTenPlaces(step: Decimal): number | null {
+  let n = placesOf.get(step);
+  if (n === undefined) {
+    const dp = step.decimalPlaces();
+    n = step.eq(new Decimal(10).pow(-dp)) ? dp : null;
+    placesOf.set(step, n);
+  }
+  return n;
 }
 
 /**
