@@ -17,7 +17,8 @@ export type HistoryRecord =
   | { readonly t: "fill"; readonly fill: typeof fills.$inferInsert }
   | { readonly t: "risk_snapshot"; readonly snapshot: typeof riskSnapshots.$inferInsert }
   | { readonly t: "risk_alert"; readonly alert: typeof riskAlerts.$inferInsert }
-  | { readonly t: "risk_action"; readonly action: typeof riskActions.$inferInsert };
+  | { readonly t: "risk_action"; readonly action: typeof riskActions.$inferInsert }
+  | { readonly t: "equity"; readonly scope: string; readonly atMs: number; readonly equity: string; readonly cash: string };
 
 /** Statements per D1 batch: a batch is one transaction, keep it small enough to commit fast. */
 export const HISTORY_BATCH_ROWS = 100;
@@ -52,6 +53,9 @@ function statementsFor(db: Db, r: HistoryRecord): Statement[] {
       return [db.insert(riskActions).values(r.action).onConflictDoNothing()];
     case "entry":
       return entryInserts(db, r.walletId, r.seq, r.atMs, r.entry);
+    case "equity":
+      // Placeholder until h/trades lands the equity_samples table and its upsert (same record shape).
+      return [];
   }
 }
 
