@@ -69,13 +69,17 @@ export class StrategyFarm extends WalletActor {
       const views = this.store.views(proposal.view.symbol);
       verdict = decideVerdict(mode, { views, proposal, votes, members, nowMs: report.atMs });
     }
-    this.tx(() => {
+    // A repeat of this cycle that raced us (while votes were awaited) may have answered first: its verdict stands.
+    const answered = this.tx(() => {
+      const first = this.store.verdict(report.cycleId);
+      if (first !== undefined) return first;
       if (verdict) this.recordVerdict(report, verdict);
       this.sampleEquity(report.atMs);
+      return verdict;
     });
     this.armAlarm();
     await this.drain();
-    return verdict;
+    return answered;
   }
 
   /** Keeps the verdict for retries and tells the farm's thread. Call inside `tx`. */

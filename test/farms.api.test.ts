@@ -169,7 +169,7 @@ describe("consensus", () => {
   });
 
   it("when the quorum is met despite a member that throws then the order goes", async () => {
-    expect((await setMode("council", { quorum: 0.6 })).status).toBe(200);
+    expect((await setMode("council", { mode: "consensus", quorum: 0.6, voteTimeoutMs: 1_000 })).status).toBe(200);
     await votes(async (agent) => {
       if (agent === "agent:eli") throw new Error("strategy not warmed up");
       return { agent, vote: "approve", confidence: 0.5, reason: "agree" };
@@ -177,6 +177,22 @@ describe("consensus", () => {
     const verdict = await farmStub(env, COUNCIL).cycle(report("agent:cara", "buy"));
     expect(verdict?.action).toBe("go");
     expect(verdict?.votes.find((v) => v.agent === "agent:eli")).toMatchObject({ vote: "abstain", reason: "could not vote: strategy not warmed up" });
+  });
+
+  it("when a cycle is retried while its first attempt still awaits votes then both get one verdict", async () => {
+    expect((await setMode("council", { mode: "consensus", quorum: 1, voteTimeoutMs: 1_000 })).status).toBe(200);
+    let calls = 0;
+    await votes(async (agent) => {
+      // The first attempt's votes approve slowly; the retry's reject at once and settle first.
+      const first = calls++ < 2;
+      await new Promise((r) => setTimeout(r, first ? 200 : 10));
+      return { agent, vote: first ? "approve" : "reject", confidence: 0.5, reason: first ? "agree" : "disagree" };
+    });
+    const r = report("agent:cara", "buy");
+    const farm = farmStub(env, COUNCIL);
+    const [a, b] = await Promise.all([farm.cycle(r), new Promise((res) => setTimeout(res, 20)).then(() => farm.cycle(r))]);
+    expect(b?.action).toBe("veto");
+    expect(a).toEqual(b);
   });
 
   it("when the members' own objects are asked (no stub) then their failures count as abstentions", async () => {
