@@ -10,8 +10,8 @@
  *   the fee (a buy's lot holds qty − fee; a sell gives up qty + fee) and the fee counts as
  *   fee × price in quote, so the quote paid or received is still price × qty;
  * - in any other asset: counted as quote (the desk has no price for it here).
- * A lot's entry fee, and a sell's fee, is shared between portions pro rata by quantity, the last
- * portion taking what is left, so the portions add up to the fee exactly.
+ * A lot's entry fee, and a sell's fee, is shared between portions pro rata by quantity (rounded
+ * down), the last portion taking what is left, so the portions add up to the fee exactly.
  *
  * A sell beyond the open lots (a position older than the fills given) closes what there is; the
  * rest has no known entry and makes no trade.
@@ -70,10 +70,13 @@ export function baseMoved(fill: TradeFill): Decimal {
   return fill.side === "buy" ? qty.minus(baseFee) : qty.plus(baseFee).neg();
 }
 
-/** `part` of `whole`'s `amount`, rounded to the money scale (the caller gives the last portion the rest). */
+/**
+ * `part` of `whole`'s `amount`, rounded down to the money scale: the caller gives the last portion
+ * the rest, which rounding down keeps at or above its own share (never a negative fee).
+ */
 function share(amount: Decimal, part: Decimal, whole: Decimal): Decimal {
   if (whole.isZero()) return ZERO;
-  return amount.times(part).div(whole).toDecimalPlaces(PORTION_SCALE, Decimal.ROUND_HALF_EVEN);
+  return amount.times(part).div(whole).toDecimalPlaces(PORTION_SCALE, Decimal.ROUND_DOWN);
 }
 
 /** Percent of `pnl` over `cost` as a number; 0 when the cost is zero. */
