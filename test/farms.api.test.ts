@@ -1,6 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { equitySeries } from "../adapters/db/agents.js";
 import { EventType } from "../core/events.js";
 import type { AgentView, FarmReport, Proposal, Vote } from "../core/farm/types.js";
 import { farmStub } from "../durable-objects/stubs.js";
@@ -145,7 +146,22 @@ describe("the farm's cycle", () => {
     for (const [agent, equity] of [["agent:cara", "100.5"], ["agent:dev", "200.25"], ["agent:eli", "0.25"]] as const) await farm.cycle(report(agent, null, { equity }));
     const s = await farm.summary();
     expect(s?.equity).toBe("301");
+    const samples = await equitySeries(env.DB, COUNCIL, { sinceMs: clockMs - 45_000, limit: 100 });
+    expect(samples.at(-1)).toMatchObject({ atMs: clockMs, equity: "301", cash: "0" });
     expect(s?.agents.find((a) => a.id === "agent:dev")).toMatchObject({ equity: "200.25", weight: 1 });
+  });
+
+  it("when reports come closer than 10 s apart then the farm's equity is sampled into D1 once", async () => {
+    const farm = farmStub(env, COUNCIL);
+    clockMs += 60_000;
+    const from = clockMs;
+    for (let i = 0; i < 4; i++) {
+      clockMs += 3_000 - 15_000;
+      await farm.cycle(report("agent:cara", null, { equity: String(500 + i) }));
+    }
+    const samples = await equitySeries(env.DB, COUNCIL, { sinceMs: from, limit: 100 });
+    expect(samples.map((p) => p.atMs)).toEqual([from + 3_000]);
+    expect(samples[0]?.equity).toBe("700.5");
   });
 });
 
