@@ -1,6 +1,6 @@
 import { CASH } from "../core/ledger.js";
 import { type Json, custom, toolCall } from "../core/events.js";
-import { type FarmModePatch, applyModePatch } from "../core/farm/mode.js";
+import { type FarmModePatch, applyModePatch, farmModeSchema } from "../core/farm/mode.js";
 import { decideVerdict, flattenVerdict } from "../core/farm/modes.js";
 import { performanceRecord } from "../core/farm/performance.js";
 import { parseFarmReport } from "../core/farm/report.js";
@@ -117,10 +117,13 @@ export class StrategyFarm extends WalletActor {
    */
   async setMode(patch: FarmModePatch, by: string, reason: string): Promise<{ ok: true; mode: FarmMode } | Refused> {
     if (!this.record) return { ok: false, code: "unknown_wallet", message: "no such farm: it was never created" };
+    // Checked here too: the risk monitor calls this over RPC, not through the route's schema.
+    const checked = farmModeSchema.safeParse(patch);
+    if (!checked.success) return { ok: false, code: "invalid_request", message: `invalid farm mode: ${checked.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}` };
     const nowMs = Date.now();
     const out = this.tx(() => {
       const { mode: current, version } = this.store.mode(this.record?.createdAtMs ?? nowMs);
-      const applied = applyModePatch(current, patch, by, reason, nowMs, this.activeMembers());
+      const applied = applyModePatch(current, checked.data, by.slice(0, 120), reason.slice(0, 200), nowMs, this.activeMembers());
       if (!applied.ok) return applied;
       this.store.writeMode(applied.mode, version + 1);
       const args = JSON.parse(JSON.stringify({ patch, by, reason })) as Json;

@@ -87,6 +87,13 @@ describe("PUT /api/farms/:id/mode", () => {
     expect((await api("GET", "/api/farms/council", { role: "viewer" })).body.farm.mode.mode).toBe("independent");
   });
 
+  it("when another object sets a mode over RPC with a bad patch then it is refused, not stored", async () => {
+    const out = await farmStub(env, "farm:arbitrage").setMode({ mode: "emergency", voteTimeoutMs: 1 }, "monitor", "drawdown");
+    expect(out).toMatchObject({ ok: false, code: "invalid_request" });
+    expect((await farmStub(env, "farm:arbitrage").mode()).mode).toBe("independent");
+    expect(await farmStub(env, "farm:arbitrage").setMode({ mode: "emergency", emergency: "flatten" }, "monitor", "desk drawdown 12%")).toMatchObject({ ok: true, mode: { mode: "emergency", setBy: "monitor" } });
+  });
+
   it("when a trader sets a mode then it is stored with who and why, and a repeat with the same key replays it", async () => {
     const key = crypto.randomUUID();
     const res = await setMode("pairs", { mode: "collaborative", viewTtlMs: 30_000, reason: "pairs and mean reversion disagree" }, key);
