@@ -106,6 +106,11 @@ export class StrategyFarm extends WalletActor {
     });
   }
 
+  /** The farm's latest verdicts, newest first (it keeps the last 500). */
+  async verdicts(limit = 20): Promise<Array<{ cycleId: string; agent: string; atMs: number; verdict: FarmVerdict }>> {
+    return this.store.recentVerdicts(Math.max(1, Math.min(500, Math.trunc(limit) || 20)));
+  }
+
   /** The farm's decision mode now. */
   async mode(): Promise<FarmMode> {
     return this.currentMode();

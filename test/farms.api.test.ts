@@ -138,6 +138,8 @@ describe("the farm's cycle", () => {
     expect(verdict?.action).toBe("go");
     expect(verdict?.scale).toBeCloseTo(0.75, 12);
     expect(verdict?.reason).toContain("dev's sell 0.25 nets cara's buy BTC-USD to 75%");
+    const detail = await api("GET", "/api/farms/council", { role: "viewer" });
+    expect(detail.body.verdicts[0]).toMatchObject({ agent: "agent:cara", verdict: { mode: "collaborative", action: "go", reason: verdict?.reason } });
   });
 
   it("when a report is malformed or from an outsider then it is refused and nothing is kept", async () => {
@@ -155,6 +157,7 @@ describe("the farm's cycle", () => {
     expect(s?.equity).toBe("301");
     const samples = await equitySeries(env.DB, COUNCIL, { sinceMs: clockMs - 45_000, limit: 100 });
     expect(samples.at(-1)).toMatchObject({ atMs: clockMs, equity: "301", cash: "0" });
+    expect((await api("GET", "/api/farms/council", { role: "viewer" })).body.farm.equity).toBe("301");
     expect(s?.agents.find((a) => a.id === "agent:dev")).toMatchObject({ equity: "200.25", weight: 1 });
   });
 
