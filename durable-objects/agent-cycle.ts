@@ -62,11 +62,17 @@ interface Staged {
 export class AgentCycle {
   private feed: StrategyFeed | null = null;
   private feedKey = "";
+  private inflight: Promise<void> | null = null;
 
   constructor(private readonly host: CycleHost) {}
 
-  /** Runs the cycle due now (paper time), or finishes the one a failure left half-done. */
-  async run(): Promise<void> {
+  /** Runs the cycle due now (paper time), or finishes the one a failure left half-done; one at a time (the alarm and a caller share it). */
+  run(): Promise<void> {
+    this.inflight ??= this.runOnce().finally(() => (this.inflight = null));
+    return this.inflight;
+  }
+
+  private async runOnce(): Promise<void> {
     const me = this.host.record();
     const config = this.host.cycles.config();
     if (!me || me.status !== "active" || me.role === "overseer" || !config || config.paused) return;
@@ -105,12 +111,13 @@ export class AgentCycle {
       entryPrice: market.instruments.map(() => NaN),
       entryTimeMs: market.instruments.map((i) => entries.get(`${i.venue}|${i.symbol}`) ?? null),
     };
-    const fed = feedBars(this.feed, config, market.candles, position, market.nowMs);
+    const live = this.host.liveOrders();
+    const fed = feedBars(this.feed, config, market.candles, position, market.nowMs, live.length === 0);
     const acted = Number(this.host.cycles.meta("acted_bar_ms") ?? "-Infinity");
     const signal = fed.fresh && warm(this.feed) && fed.newestBarMs > acted ? this.feed.last : HOLD;
     const { maxExposure } = maxExposureFor(config, closesOf(market));
     const views = viewsOf(signal, market.instruments, str(equity), maxExposure, { agent: me.id, farm: farmOf(me), weight: this.host.weight() }, market.nowMs);
-    const resting = this.host.liveOrders().map((o) => ({ clientOrderId: o.clientOrderId, venue: o.venue, symbol: o.request.symbol, side: o.request.side, price: o.request.price, quantity: o.request.quantity }));
+    const resting = live.map((o) => ({ clientOrderId: o.clientOrderId, venue: o.venue, symbol: o.request.symbol, side: o.request.side, price: o.request.price, quantity: o.request.quantity }));
     if (fed.fresh && warm(this.feed)) this.host.cycles.setMeta("acted_bar_ms", String(fed.newestBarMs));
     return { cycleId, config, market, signal, views, equity, cash, resting, startedWallMs };
   }

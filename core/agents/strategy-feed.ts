@@ -63,9 +63,10 @@ export interface PositionFacts {
 /**
  * Feeds the closed bars newer than the last one fed (a bar is closed once its interval has passed
  * at `nowMs`), aligned by open time across instruments (a missing one is a gap). Answers whether a
- * new bar closed: only then is the signal new.
+ * new bar closed: only then is the signal new. With `nothingResting`, the strategy is told before
+ * the newest bar that what it last asked for is not in place.
  */
-export function feedBars(feed: StrategyFeed, config: AgentConfig, candles: ReadonlyArray<readonly Candle[]>, position: PositionFacts, nowMs: number): { fresh: boolean; newestBarMs: number } {
+export function feedBars(feed: StrategyFeed, config: AgentConfig, candles: ReadonlyArray<readonly Candle[]>, position: PositionFacts, nowMs: number, nothingResting: boolean): { fresh: boolean; newestBarMs: number } {
   const interval = barMs(config);
   const times = new Set<number>();
   for (const list of candles) for (const c of list) if (c.openTimeMs > feed.lastBarMs && c.openTimeMs + interval <= nowMs) times.add(c.openTimeMs);
@@ -99,6 +100,8 @@ export function feedBars(feed: StrategyFeed, config: AgentConfig, candles: Reado
       const entry = position.entryTimeMs[k];
       feed.barsHeld[k] = entry === null || entry === undefined ? 0 : Math.max(0, Math.floor((t + interval - entry) / interval));
     }
+    // Nothing the strategy asked for rests at a venue (a fresh runner's history was never traded): it decides the newest bar afresh.
+    if (nothingResting && t === ordered[ordered.length - 1]) feed.runner.forget?.();
     feed.last = feed.runner.onBar(feed.bars, view);
     feed.lastBarMs = t;
     feed.fed++;
