@@ -7,6 +7,7 @@ import { CANDLE_INTERVALS, type Candle, type CandleInterval, type VenueSpec, agg
 import type { MarketState } from "../core/market-sim.js";
 import { type MarketView, cachedHistoryCandles, joinCandles } from "../core/paper-venue/history.js";
 import { type FedBooks, type PaperVenueState, type VenueStep, advanceVenue, tickerAt } from "../core/paper-venue/index.js";
+import { HOUR_MS } from "../core/paper-venue/market-clock.js";
 import type { VenueStore } from "./venue-store.js";
 
 /** When the venue's market began (stored with the market; null before it exists). */
@@ -22,7 +23,9 @@ export function venueCandles(store: VenueStore, venueId: string, market: MarketS
   const nowMs = market?.timeMs ?? 0;
   // Only the minutes the newest `limit` bars can hold are read.
   const sinceMs = Math.floor(nowMs / intervalMs) * intervalMs - (limit - 1) * intervalMs;
-  const recorded = aggregateCandles(store.candles(symbol, sinceMs), intervalMs);
+  // An hour or longer also reads the hourly roll-up of minutes no longer kept (older, so first).
+  const rows = intervalMs >= HOUR_MS ? [...store.hourlyCandles(symbol, sinceMs), ...store.candles(symbol, sinceMs)] : store.candles(symbol, sinceMs);
+  const recorded = aggregateCandles(rows, intervalMs);
   const history = startMs === null ? [] : cachedHistoryCandles(venueId, symbol, startMs, interval, limit);
   return joinCandles(history, recorded, limit);
 }
