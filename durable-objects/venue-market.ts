@@ -23,11 +23,45 @@ export function venueCandles(store: VenueStore, venueId: string, market: MarketS
   const nowMs = market?.timeMs ?? 0;
   // Only the minutes the newest `limit` bars can hold are read.
   const sinceMs = Math.floor(nowMs / intervalMs) * intervalMs - (limit - 1) * intervalMs;
-  // An hour or longer also reads the hourly roll-up of minutes no longer kept (older, so first).
-  const rows = intervalMs >= HOUR_MS ? [...store.hourlyCandles(symbol, sinceMs), ...store.candles(symbol, sinceMs)] : store.candles(symbol, sinceMs);
-  const recorded = aggregateCandles(rows, intervalMs);
+  const recorded = recordedBars(store, symbol, intervalMs, sinceMs);
   const history = startMs === null ? [] : cachedHistoryCandles(venueId, symbol, startMs, interval, limit);
   return joinCandles(history, recorded, limit);
+}
+
+/** Recorded bars per store, symbol and interval, kept between calls (closed bars never change), and the time they cover from. */
+const barCache = new WeakMap<VenueStore, Map<string, { fromMs: number; bars: Candle[] }>>();
+/** A cached series longer than this drops its oldest bars. */
+const BARS_CACHED = 2_000;
+
+/**
+ * The recorded minutes aggregated to `intervalMs` from `sinceMs` on. Bars already aggregated are
+ * reused: only the rows from the newest cached bar's open on are read again (that bar may have grown).
+ */
+function recordedBars(store: VenueStore, symbol: string, intervalMs: number, sinceMs: number): Candle[] {
+  let bySeries = barCache.get(store);
+  if (!bySeries) barCache.set(store, (bySeries = new Map()));
+  const key = `${symbol}|${intervalMs}`;
+  const cached = bySeries.get(key);
+  const newest = cached?.bars.at(-1);
+  const reuse = cached !== undefined && newest !== undefined && cached.fromMs <= sinceMs;
+  const readFromMs = reuse ? newest.openTimeMs : sinceMs;
+  // An hour or longer also reads the hourly roll-up of minutes no longer kept (older, so first).
+  const rows = intervalMs >= HOUR_MS ? [...store.hourlyCandles(symbol, readFromMs), ...store.candles(symbol, readFromMs)] : store.candles(symbol, readFromMs);
+  const fresh = aggregateCandles(rows, intervalMs);
+  const entry = reuse ? cached : { fromMs: sinceMs, bars: fresh };
+  if (reuse) {
+    entry.bars.pop();
+    for (const bar of fresh) entry.bars.push(bar);
+  }
+  if (entry.bars.length > BARS_CACHED) {
+    entry.bars.splice(0, entry.bars.length - BARS_CACHED);
+    entry.fromMs = (entry.bars[0] as Candle).openTimeMs;
+  }
+  bySeries.set(key, entry);
+  const bars = entry.bars;
+  let first = 0;
+  while (first < bars.length && (bars[first] as Candle).openTimeMs < sinceMs) first++;
+  return bars.slice(first);
 }
 
 /** What `marketView` needs of the Venue object. */
