@@ -83,3 +83,20 @@ describe("a long-running venue's candles", () => {
     expect(spaced(out.candles, 3_600_000)).toBe(true);
   });
 });
+
+describe("the venue's cached bars", () => {
+  it("when the clock moves on between calls then the cached bars answer exactly what reading every minute again answers", async () => {
+    const stub = venueStub(env, "paper-kraken");
+    await stub.candles("SOL-USD", "15m", 50);
+    clock.freeze(NOW + 17 * 60_000 + 3_000);
+    const cached = await stub.candles("SOL-USD", "15m", 50);
+    // A new store object has no cache: it reads and aggregates every minute.
+    const fresh = await runInDurableObject(stub, (_i, state) => {
+      const store = new VenueStore(state.storage.sql);
+      return venueCandles(store, "paper-kraken", store.market(), "SOL-USD", "15m", 50);
+    });
+    clock.freeze(NOW);
+    expect(cached).toEqual(fresh);
+    expect(cached?.at(-1)?.openTimeMs).toBe(Math.floor((NOW + 17 * 60_000) / 900_000) * 900_000);
+  });
+});
