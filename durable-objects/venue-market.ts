@@ -5,7 +5,7 @@
  */
 import { CANDLE_INTERVALS, type Candle, type CandleInterval, type VenueSpec, aggregateCandles } from "../core/market.js";
 import type { MarketState } from "../core/market-sim.js";
-import { type MarketView, cachedHistoryCandles, joinCandles } from "../core/paper-venue/history.js";
+import { HISTORY_BARS, type MarketView, cachedHistoryCandles, joinCandles } from "../core/paper-venue/history.js";
 import { type FedBooks, type PaperVenueState, type VenueStep, advanceVenue, tickerAt } from "../core/paper-venue/index.js";
 import { HOUR_MS } from "../core/paper-venue/market-clock.js";
 import type { VenueStore } from "./venue-store.js";
@@ -19,6 +19,8 @@ export function marketStart(store: VenueStore, market: MarketState | null): numb
 /** The newest `limit` candles of `interval`: history before the market began, then the recorded minutes aggregated. */
 export function venueCandles(store: VenueStore, venueId: string, market: MarketState | null, symbol: string, interval: CandleInterval, limit: number): Candle[] {
   const intervalMs = CANDLE_INTERVALS[interval];
+  // A limit the route did not check (an RPC caller's) is held to what the history can answer.
+  limit = Math.max(1, Math.min(HISTORY_BARS, Math.floor(limit) || 1));
   const startMs = marketStart(store, market);
   const nowMs = market?.timeMs ?? 0;
   // Only the minutes the newest `limit` bars can hold are read.
