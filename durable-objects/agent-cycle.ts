@@ -1,4 +1,4 @@
-import { DEFAULT_APPROVAL_POLICY, approvalNeeded, interruptFinish } from "../core/agents/approval.js";
+import { DEFAULT_APPROVAL_POLICY, approvalNeeded, approvalRecordOf, interruptFinish } from "../core/agents/approval.js";
 import { type CyclePlan, type RestingOrder, applyVerdict, notionalOf, planCycle, proposalOf, scaleBuys, viewsOf } from "../core/agents/cycle.js";
 import { type DecisionInput, cycleEvents, cycleIdOf, decisionRecord, entryTimes, signalRecords, slotStartMs } from "../core/agents/record.js";
 import { type StrategyFeed, barsWanted, createFeed, feedBars, maxExposureFor, warm } from "../core/agents/strategy-feed.js";
@@ -180,31 +180,8 @@ export class AgentCycle {
   }
 
   private async awaitApproval(me: WalletRecord, s: Staged, plan: CyclePlan, mode: FarmModeName, need: { reasons: ApprovalRecord["reasons"]; message: string }, ttlMs: number, why: string): Promise<void> {
-    const main = plan.orders.find((o) => !o.reducing) ?? (plan.orders[0] as CyclePlan["orders"][number]);
     const nowMs = s.market.nowMs;
-    const approval: ApprovalRecord = {
-      id: s.cycleId,
-      agent: me.id,
-      farm: farmOf(me),
-      cycleId: s.cycleId,
-      venue: main.venue,
-      symbol: main.request.symbol,
-      side: main.request.side,
-      type: main.request.type,
-      quantity: main.request.quantity,
-      price: main.request.price,
-      notional: notionalOf(main).toFixed(2),
-      reasons: need.reasons,
-      message: need.message,
-      signalReason: s.signal.reason,
-      state: "pending",
-      createdAtMs: Date.now(),
-      expiresAtMs: Date.now() + ttlMs,
-      decidedAtMs: null,
-      decidedBy: null,
-      clientOrderId: main.request.clientOrderId,
-      result: null,
-    };
+    const approval = approvalRecordOf({ cycleId: s.cycleId, agent: me.id, farm: farmOf(me), plan, reasons: need.reasons, message: need.message, signalReason: s.signal.reason, nowMs: Date.now(), ttlMs });
     const decision = this.draft(me, s, "awaiting_approval", `${why}; waits for approval: ${need.message}`, plan, mode, approval.id);
     this.host.tx(() => {
       this.host.cycles.saveApproval(approval, plan);

@@ -8,6 +8,7 @@ import { type BaseEvent, EventType, type Json } from "../events.js";
 import { Decimal } from "../money.js";
 import { amountSchema } from "../schemas.js";
 import type { ApprovalPolicy, ApprovalReason, ApprovalRecord } from "./types.js";
+import { type CyclePlan, notionalOf } from "./cycle.js";
 
 /** The desk's alert level: the worst active alert. */
 export type DeskLevel = "calm" | "warning" | "critical";
@@ -61,6 +62,35 @@ export function approvalNeeded(policy: ApprovalPolicy, facts: { notional: Decima
     words.push(`the desk has an active ${facts.deskLevel} alert`);
   }
   return reasons.length === 0 ? null : { reasons, message: words.join("; ") };
+}
+
+/** A new request for a cycle's plan: its first new-risk order (else its first) stands for it. */
+export function approvalRecordOf(a: { cycleId: string; agent: string; farm: string | null; plan: CyclePlan; reasons: readonly ApprovalReason[]; message: string; signalReason: string; nowMs: number; ttlMs: number }): ApprovalRecord {
+  const main = a.plan.orders.find((o) => !o.reducing) ?? a.plan.orders[0];
+  if (!main) throw new Error("invariant: an approval for a plan with no order");
+  return {
+    id: a.cycleId,
+    agent: a.agent,
+    farm: a.farm,
+    cycleId: a.cycleId,
+    venue: main.venue,
+    symbol: main.request.symbol,
+    side: main.request.side,
+    type: main.request.type,
+    quantity: main.request.quantity,
+    price: main.request.price,
+    notional: notionalOf(main).toFixed(2),
+    reasons: a.reasons,
+    message: a.message,
+    signalReason: a.signalReason,
+    state: "pending",
+    createdAtMs: a.nowMs,
+    expiresAtMs: a.nowMs + a.ttlMs,
+    decidedAtMs: null,
+    decidedBy: null,
+    clientOrderId: main.request.clientOrderId,
+    result: null,
+  };
 }
 
 /** A decided request; a request already decided (or expired) answers as it is. */
