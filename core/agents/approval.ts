@@ -13,7 +13,8 @@ import { type CyclePlan, notionalOf } from "./cycle.js";
 /** The desk's alert level: the worst active alert. */
 export type DeskLevel = "calm" | "warning" | "critical";
 
-export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = { notionalAbove: "50000", firstLiveOrder: true, whenDesk: [], expiresAfterMs: 5 * 60_000 };
+/** By default only what no demo agent sizes to waits (a cycle's new risk above 100,000 USD), and first orders on live venues. */
+export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = { notionalAbove: "100000", firstLiveOrder: true, whenDesk: [], expiresAfterMs: 5 * 60_000 };
 
 export const approvalPolicyPatchSchema = z.strictObject({
   notionalAbove: amountSchema.nullable().optional(),
