@@ -21,7 +21,7 @@ export const approvalPolicyPatchSchema = z.strictObject({
   firstLiveOrder: z.boolean().optional(),
   whenDesk: z.array(z.enum(["warning", "critical"])).max(2).optional(),
   expiresAfterMs: z.number().int().min(10_000, "requests live at least 10 s").max(86_400_000, "requests live at most a day").optional(),
-});
+}).refine((p) => Object.keys(p).length > 0, "say what to change: any of notionalAbove, firstLiveOrder, whenDesk, expiresAfterMs");
 export type ApprovalPolicyPatch = z.infer<typeof approvalPolicyPatchSchema>;
 
 export const approvalAnswerSchema = z.strictObject({
