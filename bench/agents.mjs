@@ -103,18 +103,26 @@ async function main() {
       await sleep(SECONDS * 1000);
       clearInterval(ticker);
       for (const a of group) await call("POST", `/api/agents/${a}/pause`);
-      await sleep(1500);
+      // The hub writes its history to D1 in batches: give it a moment.
+      await sleep(4_000);
       const latencies = [];
       const outcomes = {};
       let cycles = 0;
+      // Every cycle is a run on its agent's thread: a decision, or a quiet cycle's heartbeat, each with its latency.
       for (const a of group) {
-        const { decisions } = await call("GET", `/api/agents/${a}/decisions?limit=500`);
-        // Decision times are paper time (the wall clock under wrangler dev); only this phase's count.
-        const mine = decisions.filter((d) => d.atMs >= sinceMs);
-        cycles += mine.length;
-        for (const d of mine) {
-          latencies.push(d.latencyMs);
-          outcomes[d.outcome] = (outcomes[d.outcome] ?? 0) + 1;
+        let since = 0;
+        for (;;) {
+          const page = await call("GET", `/api/events?topics=agent:${a}&since=${since}&limit=1000`);
+          for (const e of page.events) {
+            const ev = e.event;
+            if (ev.type !== "CUSTOM" || (ev.name !== "cival.agent.decision" && ev.name !== "cival.agent.cycle") || e.at < sinceMs) continue;
+            cycles++;
+            latencies.push(ev.value.latencyMs);
+            const outcome = ev.name === "cival.agent.cycle" ? "quiet" : ev.value.outcome;
+            outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+          }
+          if (page.events.length < 1000) break;
+          since = page.nextSince;
         }
       }
       const phase = { agents: group.length, seconds: SECONDS, cycles, cyclesPerSecond: +(cycles / SECONDS).toFixed(2), latencyMs: stats(latencies), outcomes };

@@ -220,8 +220,10 @@ export class AgentCycle {
   /** Writes the decision, its signals and the equity sample, and emits the cycle's run (paused when it waits for approval). */
   private record(me: WalletRecord, decision: ReturnType<typeof decisionRecord>, s: Staged | undefined, _plan: CyclePlan, approval: ApprovalRecord | null, nowMs = decision.atMs, views = s?.views ?? []): void {
     const signals = s?.acting ? signalRecords(decision.cycleId, views, s.market.instruments, nowMs) : [];
+    // A cycle between bars that did nothing is a heartbeat (its run and equity), not a decision worth a row.
+    const quiet = s !== undefined && !s.acting && decision.outcome === "hold";
     this.host.tx(() => {
-      this.host.cycles.saveDecision(decision);
+      if (!quiet) this.host.cycles.saveDecision(decision);
       this.host.cycles.saveViews(views);
       this.host.cycles.setMeta("last_cycle_ms", String(nowMs));
       if (s) {
@@ -229,10 +231,10 @@ export class AgentCycle {
         this.host.cycles.setMeta("marks", JSON.stringify(Object.fromEntries(s.market.instruments.map((i) => [`${i.venue}|${i.symbol}`, i.mark]))));
       }
       for (const signal of signals) this.host.enqueue({ t: "signal", signal });
-      this.host.enqueue({ t: "decision", decision });
+      if (!quiet) this.host.enqueue({ t: "decision", decision });
       if (s) this.host.enqueue({ t: "equity", scope: me.id, atMs: nowMs, equity: s.equity.toFixed(2), cash: s.cash.toFixed(2) });
       const ends = approval ? { finish: interruptFinish(me.id, decision.cycleId, approval, decision as unknown as Json, nowMs) } : undefined;
-      this.host.emit(decision.cycleId, cycleEvents(signals, decision, nowMs), nowMs, ends);
+      this.host.emit(decision.cycleId, cycleEvents(signals, decision, nowMs, quiet), nowMs, ends);
     });
   }
 }

@@ -99,9 +99,13 @@ export function decisionRecord(d: DecisionInput): DecisionRecord {
   };
 }
 
-/** The body of the cycle's run: its stages, each signal, the decision. */
-export function cycleEvents(signals: readonly SignalRecord[], decision: DecisionRecord, nowMs: number): BaseEvent[] {
-  return [...stepEvents(CYCLE_STEPS, nowMs), ...signals.map((s) => custom("cival.agent.signal", s as unknown as Json, nowMs)), custom("cival.agent.decision", decision as unknown as Json, nowMs)];
+/**
+ * The body of the cycle's run: its stages, each signal, the decision; a quiet cycle (between bars,
+ * nothing done) carries `cival.agent.cycle` instead: a heartbeat with what it waits for.
+ */
+export function cycleEvents(signals: readonly SignalRecord[], decision: DecisionRecord, nowMs: number, quiet = false): BaseEvent[] {
+  const last = quiet ? custom("cival.agent.cycle", { cycleId: decision.cycleId, reason: decision.reason, latencyMs: decision.latencyMs }, nowMs) : custom("cival.agent.decision", decision as unknown as Json, nowMs);
+  return [...stepEvents(CYCLE_STEPS, nowMs), ...signals.map((s) => custom("cival.agent.signal", s as unknown as Json, nowMs)), last];
 }
 
 /**
