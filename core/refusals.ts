@@ -77,7 +77,13 @@ export type EdgeRefusal = "idempotency_key_reused" | "unknown_venue";
 /** Refusals of a backtest request: its candles, or work beyond what one Worker call runs. */
 export type BacktestRefusal = "invalid_candles" | "too_many_bars" | "not_enough_bars" | "too_much_work";
 
-export type RefusalCode = TransferRefusal | MoveRefusal | DirectoryRefusal | OrderRefusal | RiskRefusal | EdgeRefusal | BacktestRefusal;
+/** Refusals of a farm's mode change (core/farm/mode.ts), in the order they are checked. */
+export type FarmModeRefusal = "lead_required" | "lead_not_member";
+
+/** Refusals of an agent's configuration, its approvals and its positions (core/agents). */
+export type AgentRefusal = "invalid_config" | "unconfigured" | "unknown_approval" | "approval_closed" | "no_position";
+
+export type RefusalCode = TransferRefusal | MoveRefusal | DirectoryRefusal | OrderRefusal | RiskRefusal | EdgeRefusal | BacktestRefusal | AgentRefusal | FarmModeRefusal;
 
 /** An expected failure as domain code returns it. */
 export interface Refused<C extends RefusalCode = RefusalCode> {

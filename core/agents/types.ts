@@ -170,3 +170,17 @@ export interface EquityPoint {
   readonly atMs: number;
   readonly equity: string;
 }
+
+/** What `Venue.marketView(symbols, interval, limit)` answers: one call per venue per cycle. */
+export interface MarketView {
+  readonly venue: string;
+  readonly trading: "paper" | "live";
+  /** The venue's clock when it answered (paper time). */
+  readonly nowMs: number;
+  readonly symbols: ReadonlyArray<{
+    readonly symbol: string;
+    /** Oldest first, at the interval asked; the last may still be forming (openTimeMs + interval > nowMs). */
+    readonly candles: ReadonlyArray<import("../market.js").Candle>;
+    readonly ticker: import("../market.js").Ticker | null;
+  }>;
+}

@@ -21,6 +21,11 @@ export class ApiError extends Error {
  */
 export const REFUSAL_STATUS = {
   unknown_wallet: 404,
+  invalid_config: 422,
+  unconfigured: 409,
+  unknown_approval: 404,
+  approval_closed: 409,
+  no_position: 422,
   wallet_exists: 409,
   transfer_id_conflict: 409,
   idempotency_key_reused: 422,
@@ -69,6 +74,8 @@ export const REFUSAL_STATUS = {
   too_many_bars: 422,
   not_enough_bars: 422,
   too_much_work: 422,
+  lead_required: 422,
+  lead_not_member: 422,
 } as const satisfies Record<RefusalCode, ContentfulStatusCode>;
 
 /** An ApiError for a refusal code the domain returned. */
