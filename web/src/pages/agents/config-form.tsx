@@ -63,7 +63,8 @@ export function ConfigPanel(props: { slug: string; config: AgentConfig; strategi
   const fields = createMemo(() => (strategy() ? paramFields(strategy() as Strategy) : []));
   const save = createCommand((body: ConfigBody, key: string) => agentsApi.configure(props.slug, body, key));
   const set: SetField = (key, value) => {
-    setForm((f) => ({ ...f, [key]: value, ...(key === "strategy" ? { params: {} } : {}) }));
+    // A new strategy starts from its own defaults and instruments (empty: the server's defaults).
+    setForm((f) => ({ ...f, [key]: value, ...(key === "strategy" ? { params: {}, symbols: "", venues: "" } : {}) }));
     setDirty(true);
     setSaved(false);
   };
@@ -91,10 +92,10 @@ export function ConfigPanel(props: { slug: string; config: AgentConfig; strategi
           <For each={fields()}>{(f) => <ParamInput field={f} value={form().params[f.name]} readOnly={readOnly()} problem={problem()} onInput={(v) => set("params", { ...form().params, [f.name]: v })} />}</For>
         </div>
         <div class="bt-row">
-          <Field label="Symbols" hint="comma-separated" error={problemFor(problem(), "symbols")}>
+          <Field label="Symbols" hint="comma-separated; empty: the strategy's" error={problemFor(problem(), "symbols")}>
             <input type="text" data-testid="cfg-symbols" disabled={readOnly()} value={form().symbols} onInput={(e) => set("symbols", e.currentTarget.value)} />
           </Field>
-          <Field label="Venues" hint="comma-separated" error={problemFor(problem(), "venues")}>
+          <Field label="Venues" hint="comma-separated; empty: the strategy's" error={problemFor(problem(), "venues")}>
             <input type="text" data-testid="cfg-venues" disabled={readOnly()} value={form().venues} onInput={(e) => set("venues", e.currentTarget.value)} />
           </Field>
         </div>

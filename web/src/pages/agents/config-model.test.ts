@@ -31,14 +31,24 @@ describe("agent configuration form", () => {
     };
     expect(problem({ params: { ...base.params, fast: "1.5" } })).toBe("param:fast");
     expect(problem({ params: { ...base.params, slow: "9999" } })).toBe("param:slow");
-    expect(problem({ symbols: "" })).toBe("symbols");
     expect(problem({ symbols: "bitcoin" })).toBe("symbols");
-    expect(problem({ venues: " " })).toBe("venues");
+    expect(problem({ symbols: "BTC-USD, ETH-USD, SOL-USD" })).toBe("symbols");
+    expect(problem({ venues: "a, b, c" })).toBe("venues");
+    expect(problem({ cycleSeconds: "3601" })).toBe("cycleSeconds");
     expect(problem({ cycleSeconds: "0" })).toBe("cycleSeconds");
     expect(problem({ maxFraction: "1.5" })).toBe("maxFraction");
     expect(problem({ lookbackBars: "10.5" })).toBe("lookbackBars");
+    expect(problem({ lookbackBars: "4" })).toBe("lookbackBars");
     expect(problem({ sizingMode: "fixed_fraction", fraction: "0" })).toBe("fraction");
   });
+});
+
+test("when the instruments are left empty then the body leaves them out (the server keeps them, or a new strategy's defaults)", () => {
+  const out = configBody({ ...formFromConfig(config()), strategy: "pairs", params: {}, symbols: "", venues: " " }, []);
+  if (!("body" in out)) throw new Error(out.problem.message);
+  expect(out.body.strategy).toBe("pairs");
+  expect("symbols" in out.body).toBe(false);
+  expect("venues" in out.body).toBe(false);
 });
 
 describe("farm mode switch", () => {

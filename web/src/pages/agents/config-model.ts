@@ -51,7 +51,7 @@ export function formFromConfig(config: AgentConfig): ConfigForm {
     fraction: s.mode === "fixed_fraction" ? String(s.fraction) : "0.1",
     targetVolatility: s.mode === "volatility_target" ? String(s.targetVolatility) : "0.2",
     maxFraction: s.mode === "volatility_target" ? String(s.maxFraction) : "0.25",
-    lookbackBars: s.mode === "volatility_target" ? String(s.lookbackBars) : "48",
+    lookbackBars: s.mode === "volatility_target" ? String(s.lookbackBars) : "60",
   };
 }
 
@@ -90,7 +90,7 @@ function sizingOf(form: ConfigForm): SizingConfig | FormProblem {
   if (typeof targetVolatility !== "number") return targetVolatility;
   const maxFraction = numberIn(form.maxFraction, "maxFraction", 0, 1, { exclusiveMin: true });
   if (typeof maxFraction !== "number") return maxFraction;
-  const lookbackBars = numberIn(form.lookbackBars, "lookbackBars", 2, 10_000, { integer: true });
+  const lookbackBars = numberIn(form.lookbackBars, "lookbackBars", 5, 1_000, { integer: true });
   if (typeof lookbackBars !== "number") return lookbackBars;
   return { mode: "volatility_target", targetVolatility, maxFraction, lookbackBars };
 }
@@ -100,17 +100,20 @@ export function configBody(form: ConfigForm, fields: readonly ParamField[]): { b
   const typed = typedParams(fields, form.params);
   if ("problem" in typed) return typed;
   const params = typed.params;
+  // Empty lists are left out: the server keeps the current instruments, or a new strategy's defaults.
   const symbols = list(form.symbols);
-  if (symbols.length === 0) return { problem: { field: "symbols", message: "name at least one symbol (BTC-USD)" } };
-  const bad = symbols.find((s) => !/^[A-Z0-9]{2,12}-[A-Z0-9]{2,12}$/.test(s));
+  const bad = symbols.find((x) => !/^[A-Z0-9]{2,12}-[A-Z0-9]{2,12}$/.test(x));
   if (bad) return { problem: { field: "symbols", message: `${bad} is not a symbol like BTC-USD` } };
+  if (symbols.length > 2) return { problem: { field: "symbols", message: "at most two symbols" } };
   const venues = list(form.venues);
-  if (venues.length === 0) return { problem: { field: "venues", message: "name at least one venue (paper-binance)" } };
-  const seconds = numberIn(form.cycleSeconds, "cycleSeconds", 1, 86_400);
+  if (venues.length > 2) return { problem: { field: "venues", message: "at most two venues" } };
+  // The server's bounds (core/agents/config.ts): a second to an hour, whole ms.
+  const seconds = numberIn(form.cycleSeconds, "cycleSeconds", 1, 3_600);
   if (typeof seconds !== "number") return { problem: seconds };
   const sizing = sizingOf(form);
   if ("field" in sizing) return { problem: sizing };
-  return { body: { strategy: form.strategy, params, symbols, venues, barInterval: form.barInterval, cycleMs: Math.round(seconds * 1000), sizing } };
+  const instruments = { ...(symbols.length > 0 ? { symbols } : {}), ...(venues.length > 0 ? { venues } : {}) };
+  return { body: { strategy: form.strategy, params, ...instruments, barInterval: form.barInterval, cycleMs: Math.round(seconds * 1000), sizing } };
 }
 
 /** The mode switch's body, or why it cannot be sent. */
