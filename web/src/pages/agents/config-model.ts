@@ -57,12 +57,16 @@ export function formFromConfig(config: AgentConfig): ConfigForm {
 
 const list = (text: string) => text.split(/[,\s]+/).map((x) => x.trim()).filter(Boolean);
 
+/** How a field reads in a message (parameters read as their own names). */
+const LABELS: Readonly<Record<string, string>> = { cycleSeconds: "the cycle", fraction: "the fraction", targetVolatility: "the target volatility", maxFraction: "the max fraction", lookbackBars: "the lookback", quorum: "the quorum" };
+
 function numberIn(text: string, field: string, min: number, max: number, opts: { integer?: boolean; exclusiveMin?: boolean } = {}): number | FormProblem {
   const n = Number(text.trim());
+  const name = LABELS[field] ?? field;
   const kind = opts.integer ? "a whole number" : "a number";
-  if (text.trim() === "" || !Number.isFinite(n) || (opts.integer && !Number.isInteger(n))) return { field, message: `${field} is ${kind}` };
-  if (opts.exclusiveMin ? n <= min : n < min) return { field, message: `${field} must be ${opts.exclusiveMin ? "above" : "at least"} ${min}` };
-  if (n > max) return { field, message: `${field} must be at most ${max}` };
+  if (text.trim() === "" || !Number.isFinite(n) || (opts.integer && !Number.isInteger(n))) return { field, message: `${name} is ${kind}` };
+  if (opts.exclusiveMin ? n <= min : n < min) return { field, message: `${name} must be ${opts.exclusiveMin ? "above" : "at least"} ${min}` };
+  if (n > max) return { field, message: `${name} must be at most ${max}` };
   return n;
 }
 
