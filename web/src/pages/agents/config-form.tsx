@@ -38,7 +38,7 @@ function SizingInputs(props: { form: ConfigForm; set: SetField; readOnly: boolea
     </Field>
   );
   return (
-    <div class="bt-row">
+    <div class="cfg-row">
       <Field label="Sizing">
         <select data-testid="cfg-sizing-mode" disabled={props.readOnly} value={props.form.sizingMode} onChange={(e) => props.set("sizingMode", e.currentTarget.value as ConfigForm["sizingMode"])}>
           <option value="volatility_target">volatility target</option>
@@ -61,6 +61,8 @@ export function ConfigPanel(props: { slug: string; config: AgentConfig; strategi
   createEffect(on(() => [props.slug, props.config.version] as const, () => dirty() || setForm(formFromConfig(props.config))));
   const strategy = createMemo(() => props.strategies.find((s) => s.id === form().strategy));
   const fields = createMemo(() => (strategy() ? paramFields(strategy() as Strategy) : []));
+  // The agent's own strategy is always an option, even before (or without) GET /api/strategies.
+  const strategyOptions = createMemo(() => (strategy() ? props.strategies : [...props.strategies, { id: form().strategy, name: form().strategy }]));
   const save = createCommand((body: ConfigBody, key: string) => agentsApi.configure(props.slug, body, key));
   const set: SetField = (key, value) => {
     // A new strategy starts from its own defaults and instruments (empty: the server's defaults).
@@ -85,13 +87,13 @@ export function ConfigPanel(props: { slug: string; config: AgentConfig; strategi
       <form class="form" onSubmit={(e) => void submit(e)}>
         <Field label="Strategy" hint={strategy()?.description}>
           <select data-testid="cfg-strategy" disabled={readOnly()} value={form().strategy} onChange={(e) => set("strategy", e.currentTarget.value)}>
-            <For each={props.strategies.length > 0 ? props.strategies : [{ id: form().strategy, name: form().strategy }]}>{(s) => <option value={s.id}>{s.name}</option>}</For>
+            <For each={strategyOptions()}>{(s) => <option value={s.id}>{s.name}</option>}</For>
           </select>
         </Field>
-        <div class="bt-params">
+        <div class="cfg-params">
           <For each={fields()}>{(f) => <ParamInput field={f} value={form().params[f.name]} readOnly={readOnly()} problem={problem()} onInput={(v) => set("params", { ...form().params, [f.name]: v })} />}</For>
         </div>
-        <div class="bt-row">
+        <div class="cfg-row">
           <Field label="Symbols" hint="comma-separated; empty: the strategy's" error={problemFor(problem(), "symbols")}>
             <input type="text" data-testid="cfg-symbols" disabled={readOnly()} value={form().symbols} onInput={(e) => set("symbols", e.currentTarget.value)} />
           </Field>
@@ -99,7 +101,7 @@ export function ConfigPanel(props: { slug: string; config: AgentConfig; strategi
             <input type="text" data-testid="cfg-venues" disabled={readOnly()} value={form().venues} onInput={(e) => set("venues", e.currentTarget.value)} />
           </Field>
         </div>
-        <div class="bt-row">
+        <div class="cfg-row">
           <Field label="Bar interval">
             <select data-testid="cfg-interval" disabled={readOnly()} value={form().barInterval} onChange={(e) => set("barInterval", e.currentTarget.value as ConfigForm["barInterval"])}>
               <For each={BAR_INTERVALS}>{(i) => <option value={i}>{i}</option>}</For>

@@ -36,7 +36,7 @@ function ModeSwitch(props: { farm: FarmSummary; onChanged: () => void }) {
   }
   return (
     <form class="form farm-mode-form" onSubmit={(e) => void submit(e)}>
-      <div class="bt-row">
+      <div class="cfg-row">
         <Field label="Mode" hint={MODE_HINTS[mode()]}>
           <select data-testid="farm-mode-select" value={mode()} onChange={(e) => { setMode(e.currentTarget.value as FarmModeName); setConfirming(false); }}>
             <For each={FARM_MODES}>{(m) => <option value={m}>{m}</option>}</For>

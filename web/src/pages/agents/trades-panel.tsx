@@ -22,9 +22,12 @@ function OpenRow(props: { slug: string; t: OpenTrade; canAct: boolean; onClosed:
     props.onClosed();
   }
   return (
+    <>
     <tr data-testid={`open-trade-${t().venue}-${t().symbol}`}>
-      <td class="mono">{t().symbol}</td>
-      <td class="mono faint">{t().venue}</td>
+      <td class="mono">
+        {t().symbol}
+        <div class="trade-venue">{t().venue}</div>
+      </td>
       <td class="num"><Price value={t().quantity} /></td>
       <td class="num"><Price value={t().entryPrice} /></td>
       <td class="num">{t().currentPrice ? <Price value={t().currentPrice ?? undefined} /> : <span class="faint">no mark</span>}</td>
@@ -35,22 +38,27 @@ function OpenRow(props: { slug: string; t: OpenTrade; canAct: boolean; onClosed:
       <td class="num" title={new Date(t().entryTimeMs).toISOString()}>{formatDuration(t().durationMs)}</td>
       <td class="num">{t().stop ? <Price value={t().stop ?? undefined} /> : <span class="faint">—</span>}</td>
       <td class="col-actions">
-        <Show when={props.canAct && !done()}>
-          <Show
-            when={confirming()}
-            fallback={<button type="button" class="small danger" data-testid={`close-${t().venue}-${t().symbol}`} onClick={() => setConfirming(true)}>Close</button>}
-          >
+        <Show when={props.canAct && !done() && !confirming()}>
+          <button type="button" class="small danger" data-testid={`close-${t().venue}-${t().symbol}`} onClick={() => setConfirming(true)}>Close</button>
+        </Show>
+        <Show when={done()}>{(m) => <span class="faint small-note" data-testid="close-result">{m()}</span>}</Show>
+      </td>
+    </tr>
+    <Show when={confirming() || close.error()}>
+      <tr class="confirm-row">
+        <td colspan="8">
+          <Show when={confirming()}>
             <span class="confirm">
-              Market-sell all {t().symbol}?
+              Market-sell all <Price value={t().quantity} /> {t().symbol} on {t().venue} (reduce-only)?
               <button type="button" class="small danger" data-testid={`close-confirm-${t().venue}-${t().symbol}`} disabled={close.busy()} onClick={() => void confirm()}>Confirm</button>
               <button type="button" class="small" onClick={() => setConfirming(false)}>Cancel</button>
             </span>
           </Show>
-        </Show>
-        <Show when={done()}>{(m) => <span class="faint small-note" data-testid="close-result">{m()}</span>}</Show>
-        <ErrorNote error={close.error()} testid="close-error" />
-      </td>
-    </tr>
+          <ErrorNote error={close.error()} testid="close-error" />
+        </td>
+      </tr>
+    </Show>
+    </>
   );
 }
 
@@ -95,7 +103,7 @@ export function TradesPanel(props: { slug: string; trades: AgentTrades; canAct: 
       <Show when={props.trades.open.length > 0} fallback={<div class="empty-note" data-testid="no-open-trades">No open position.</div>}>
         <div class="table-scroll-x">
           <table class="tree trades-table" data-testid="open-trades">
-            <thead><tr><th>Symbol</th><th>Venue</th><th class="num">Qty</th><th class="num">Entry</th><th class="num">Mark</th><th class="num">Unrealized</th><th class="num">Age</th><th class="num">Stop</th><th /></tr></thead>
+            <thead><tr><th>Symbol</th><th class="num">Qty</th><th class="num">Entry</th><th class="num">Mark</th><th class="num">Unrealized</th><th class="num">Age</th><th class="num">Stop</th><th /></tr></thead>
             <tbody><For each={props.trades.open}>{(t) => <OpenRow slug={props.slug} t={t} canAct={props.canAct} onClosed={props.onChanged} />}</For></tbody>
           </table>
         </div>
