@@ -58,19 +58,17 @@ export function createAgentsFeed() {
       // The farm's mode is one panel of the page: the list's error says when the API is down.
     }
   }
+  /** The agent's detail is required; its decisions and equity curve are shown when they load. */
   async function loadDetail(): Promise<void> {
     const slug = selected();
     if (!slug) return;
-    try {
-      const [d, ds, eq] = await Promise.all([agentsApi.detail(slug), agentsApi.decisions(slug, 50), agentsApi.equity(slug, 500)]);
-      if (slug !== selected()) return;
-      setDetail({ slug, agent: d.agent, trades: d.trades });
-      setDecisions((now) => mergeDecisions(now, ds.decisions));
-      setEquity({ slug, points: eq.points });
-      setDetailError(null);
-    } catch (thrown) {
-      if (slug === selected()) setDetailError(asApiError(thrown));
-    }
+    const [d, ds, eq] = await Promise.allSettled([agentsApi.detail(slug), agentsApi.decisions(slug, 50), agentsApi.equity(slug, 500)]);
+    if (slug !== selected()) return;
+    if (d.status === "fulfilled") setDetail({ slug, agent: d.value.agent, trades: d.value.trades });
+    if (ds.status === "fulfilled") setDecisions((now) => mergeDecisions(now, ds.value.decisions));
+    if (eq.status === "fulfilled") setEquity({ slug, points: eq.value.points });
+    const failed = [d, ds, eq].find((r) => r.status === "rejected");
+    setDetailError(failed ? asApiError(failed.reason) : null);
   }
 
   void loadList();
