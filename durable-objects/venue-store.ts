@@ -1,5 +1,6 @@
 import type { Candle, Fill, VenueOrder } from "../core/market.js";
 import type { MarketState } from "../core/market-sim.js";
+import { marketStartMs } from "../core/paper-venue/history.js";
 import { type OrderRecord, type RestingBook, type VenueStep, emptyRestingBook } from "../core/paper-venue/index.js";
 
 interface CandleRow {
@@ -62,8 +63,14 @@ export class VenueStore {
     return Object.fromEntries(rows.map((r) => [r.symbol, candleOf(r)]));
   }
 
-  candles(symbol: string): Candle[] {
-    return this.sql.exec<CandleRow>(`SELECT * FROM candles WHERE symbol = ? ORDER BY open_time`, symbol).toArray().map(candleOf);
+  /** A symbol's kept minutes from `sinceMs` on, oldest first. */
+  candles(symbol: string, sinceMs = Number.MIN_SAFE_INTEGER): Candle[] {
+    return this.sql.exec<CandleRow>(`SELECT * FROM candles WHERE symbol = ? AND open_time >= ? ORDER BY open_time`, symbol, sinceMs).toArray().map(candleOf);
+  }
+
+  /** The open time of the oldest minute kept of any symbol (null: none). */
+  oldestCandleMs(): number | null {
+    return this.sql.exec<{ t: number | null }>(`SELECT MIN(open_time) AS t FROM candles`).one().t;
   }
 
   record(clientOrderId: string): OrderRecord | null {
@@ -140,7 +147,11 @@ export class VenueStore {
 
   /** Writes a machine's step. Call inside one transaction. */
   persist(step: VenueStep): void {
-    if (step.marketChanged && step.state.market) this.setMeta("market", JSON.stringify(step.state.market));
+    if (step.marketChanged && step.state.market) {
+      // When the market began (its history ends there): a new market's day; a market kept from before this was stored, its oldest minute's day.
+      if (this.meta("market_start") === null) this.setMeta("market_start", String(marketStartMs(this.oldestCandleMs() ?? step.state.market.timeMs)));
+      this.setMeta("market", JSON.stringify(step.state.market));
+    }
     for (const r of step.resting) this.sql.exec(`INSERT OR REPLACE INTO resting (symbol, book) VALUES (?, ?)`, r.symbol, JSON.stringify(r));
     for (const r of step.orders) this.saveOrder(r.account, r.order);
     for (const { account, fill } of step.fills) this.saveFills(account, [fill]);

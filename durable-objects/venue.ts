@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { BASE_URLS } from "../adapters/exchanges/index.js";
-import { CANDLE_INTERVALS, type Candle, type CandleInterval, type Fill, type OrderBook, type OrderRequest, type Ticker, type VenueOrder, type VenueSpec, aggregateCandles } from "../core/market.js";
+import type { Candle, CandleInterval, Fill, OrderBook, OrderRequest, Ticker, VenueOrder, VenueSpec } from "../core/market.js";
 import type { MarketState } from "../core/market-sim.js";
 import type { SubmitResult, VenueSettings } from "../core/messages.js";
 import { type FedBooks, type PaperVenueState, type VenueStep, advanceVenue, bookAt, cancelPaper, isOpen, matchRestingAt, submitPaper, tickerAt, wakeAfterMs } from "../core/paper-venue/index.js";
@@ -9,6 +9,7 @@ import type { RefusalCode } from "../core/refusals.js";
 import { clock } from "./clock.js";
 import { agentStub } from "./stubs.js";
 import { type LiveContext, type Reconciliation, cancelLive, exchangeBooks, liveBalances, reconcileLive, submitLive } from "./venue-live.js";
+import { type MarketView, answerMarketView, venueCandles } from "./venue-market.js";
 import { VenueStore } from "./venue-store.js";
 import { type ReplayReply, type ReplayRequest, answerReplay, replayedVenue } from "./venue-replay.js";
 
@@ -119,11 +120,17 @@ export class Venue extends DurableObject<Env> {
     return ticker;
   }
 
-  /** Candles from the one-minute history, aggregated to `interval`, oldest first. */
+  /** The newest `limit` candles of `interval`, oldest first: the history before the market began, then the recorded minutes. */
   async candles(symbol: string, interval: CandleInterval, limit: number): Promise<Candle[] | null> {
     if (!this.venueSpec().symbols.some((s) => s.symbol === symbol)) return null;
     this.persist(advanceVenue(this.state(), clock.nowMs()));
-    return aggregateCandles(this.store.candles(symbol), CANDLE_INTERVALS[interval]).slice(-limit);
+    return venueCandles(this.store, this.venueSpec().id, this.market, symbol, interval, limit);
+  }
+
+  /** What a decision cycle reads, in one call: per listed symbol its candles and ticker, and whether the venue trades live. */
+  async marketView(symbols: readonly string[], interval: CandleInterval, limit: number): Promise<MarketView> {
+    const host = { store: this.store, spec: this.venueSpec(), live: this.isLive(), market: () => this.market, state: () => this.state(), persist: (step: VenueStep) => this.persist(step) };
+    return answerMarketView(host, await this.fedBooks(symbols, clock.nowMs()), symbols, interval, limit, clock.nowMs());
   }
 
   /**
@@ -180,7 +187,6 @@ export class Venue extends DurableObject<Env> {
   async orders(account: string | null, limit = 200): Promise<Array<{ account: string; order: VenueOrder }>> {
     return this.store.orders(account, limit);
   }
-
   async fills(account: string | null, limit = 200): Promise<Fill[]> {
     return this.store.fills(account, limit);
   }
@@ -203,13 +209,8 @@ export class Venue extends DurableObject<Env> {
     }
   }
 
-  private isLive(): boolean {
-    return this.store.meta("trading") === "live";
-  }
-
-  private live(): LiveContext {
-    return { env: this.env, store: this.store, spec: this.venueSpec(), transact: (fn) => this.ctx.storage.transactionSync(fn), nowMs: () => clock.nowMs() };
-  }
+  private readonly isLive = (): boolean => this.store.meta("trading") === "live";
+  private readonly live = (): LiveContext => ({ env: this.env, store: this.store, spec: this.venueSpec(), transact: (fn) => this.ctx.storage.transactionSync(fn), nowMs: () => clock.nowMs() });
 
   /** The machine's state for a command: the cached market, the resting books and orders it concerns. */
   private state(resting: PaperVenueState["resting"] = {}, records: ReadonlyArray<PaperVenueState["orders"][string]> = []): PaperVenueState {
@@ -225,9 +226,7 @@ export class Venue extends DurableObject<Env> {
     if (writes) this.ctx.storage.transactionSync(() => this.store.persist(step));
   }
 
-  private fedBooks(symbols: readonly string[], nowMs: number): Promise<FedBooks> {
-    return exchangeBooks(this.store, this.venueSpec(), this.liveBooks, symbols, nowMs);
-  }
+  private readonly fedBooks = (symbols: readonly string[], nowMs: number): Promise<FedBooks> => exchangeBooks(this.store, this.venueSpec(), this.liveBooks, symbols, nowMs);
 
   /** Sends undelivered fills to their agents, oldest first (their inboxes make a repeat harmless). */
   private async deliverFills(): Promise<void> {

@@ -1,11 +1,13 @@
 import { type BatchItem } from "drizzle-orm/batch";
 import { drizzle } from "drizzle-orm/d1";
 import { and, desc, eq, lt, sql } from "drizzle-orm";
+import type { ApprovalRecord, DecisionRecord, SignalRecord } from "../../core/agents/types.js";
 import type { JournalEntry } from "../../core/ledger.js";
 import { cashDelta } from "../../core/ledger.js";
 import { str } from "../../core/money.js";
 import type { TransferView } from "../../core/transfers/index.js";
 import type { WalletRecord } from "../../core/wallets.js";
+import { approvalUpsert, decisionUpsert, equityInsert, signalInsert } from "./agents.js";
 import { fills, journalEntries, journalLines, orders, riskActions, riskAlerts, riskSnapshots, transfers, wallets } from "./schema.js";
 
 /** A fact an object records for D1, queued in its own SQLite in the same transaction as the change. */
@@ -17,7 +19,11 @@ export type HistoryRecord =
   | { readonly t: "fill"; readonly fill: typeof fills.$inferInsert }
   | { readonly t: "risk_snapshot"; readonly snapshot: typeof riskSnapshots.$inferInsert }
   | { readonly t: "risk_alert"; readonly alert: typeof riskAlerts.$inferInsert }
-  | { readonly t: "risk_action"; readonly action: typeof riskActions.$inferInsert };
+  | { readonly t: "risk_action"; readonly action: typeof riskActions.$inferInsert }
+  | { readonly t: "signal"; readonly signal: SignalRecord }
+  | { readonly t: "decision"; readonly decision: DecisionRecord }
+  | { readonly t: "approval"; readonly approval: ApprovalRecord }
+  | { readonly t: "equity"; readonly scope: string; readonly atMs: number; readonly equity: string; readonly cash: string };
 
 /** Statements per D1 batch: a batch is one transaction, keep it small enough to commit fast. */
 export const HISTORY_BATCH_ROWS = 100;
@@ -52,6 +58,14 @@ function statementsFor(db: Db, r: HistoryRecord): Statement[] {
       return [db.insert(riskActions).values(r.action).onConflictDoNothing()];
     case "entry":
       return entryInserts(db, r.walletId, r.seq, r.atMs, r.entry);
+    case "signal":
+      return [signalInsert(db, r.signal)];
+    case "decision":
+      return [decisionUpsert(db, r.decision)];
+    case "approval":
+      return [approvalUpsert(db, r.approval)];
+    case "equity":
+      return [equityInsert(db, r.scope, r.atMs, r.equity, r.cash)];
   }
 }
 

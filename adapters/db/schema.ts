@@ -1,4 +1,6 @@
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { DecisionOutcome, FarmModeName } from "../../core/agents/types.js";
+import type { StrategyId } from "../../core/strategies/types.js";
 
 /**
  * D1 holds the desk's history. Durable Objects own live state; every row here is written by
@@ -139,6 +141,8 @@ export const fills = sqliteTable(
     feeAsset: text("fee_asset").notNull(),
     liquidity: text("liquidity").notNull(),
     timeMs: integer("time_ms").notNull(),
+    /** The mark the cycle decided the order at (slippage is measured from it); null for manual orders. */
+    decisionPrice: text("decision_price"),
   },
   (t) => [index("fills_agent_idx").on(t.agent, t.timeMs)],
 );
@@ -208,4 +212,99 @@ export const backtests = sqliteTable(
     status: text("status", { enum: ["done"] }).notNull(),
   },
   (t) => [index("backtests_created_idx").on(t.createdAtMs, t.id)],
+);
+
+/** Each cycle's signals, one row per instrument; written once (a retried cycle writes the same id). */
+export const signals = sqliteTable(
+  "signals",
+  {
+    id: text("id").primaryKey(),
+    agent: text("agent").notNull(),
+    farm: text("farm"),
+    cycleId: text("cycle_id").notNull(),
+    venue: text("venue").notNull(),
+    symbol: text("symbol").notNull(),
+    side: text("side", { enum: ["buy", "sell", "hold"] }).notNull(),
+    /** Statistics, not money: numbers. */
+    strength: real("strength").notNull(),
+    confidence: real("confidence").notNull(),
+    reason: text("reason").notNull(),
+    price: text("price").notNull(),
+    atMs: integer("at_ms").notNull(),
+  },
+  (t) => [
+    index("signals_time_idx").on(t.atMs),
+    index("signals_agent_idx").on(t.agent, t.atMs),
+    index("signals_symbol_idx").on(t.symbol, t.atMs),
+    index("signals_farm_idx").on(t.farm, t.atMs),
+  ],
+);
+
+/** One row per decision cycle; an `awaiting_approval` outcome is replaced by what became of it, a final one never. */
+export const decisions = sqliteTable(
+  "decisions",
+  {
+    id: text("id").primaryKey(),
+    agent: text("agent").notNull(),
+    farm: text("farm"),
+    cycleId: text("cycle_id").notNull(),
+    strategy: text("strategy").$type<StrategyId>().notNull(),
+    mode: text("mode").$type<FarmModeName>().notNull(),
+    outcome: text("outcome").$type<DecisionOutcome>().notNull(),
+    reason: text("reason").notNull(),
+    side: text("side", { enum: ["buy", "sell", "hold"] }).notNull(),
+    symbol: text("symbol"),
+    venue: text("venue"),
+    quantity: text("quantity"),
+    price: text("price"),
+    notional: text("notional"),
+    /** Client order ids, a JSON array. */
+    orders: text("orders").notNull(),
+    approvalId: text("approval_id"),
+    atMs: integer("at_ms").notNull(),
+    latencyMs: integer("latency_ms").notNull(),
+  },
+  (t) => [index("decisions_agent_idx").on(t.agent, t.atMs)],
+);
+
+/** Orders that waited for the operator; a row moves from pending to decided, never back. */
+export const approvals = sqliteTable(
+  "approvals",
+  {
+    id: text("id").primaryKey(),
+    agent: text("agent").notNull(),
+    farm: text("farm"),
+    cycleId: text("cycle_id").notNull(),
+    venue: text("venue").notNull(),
+    symbol: text("symbol").notNull(),
+    side: text("side", { enum: ["buy", "sell"] }).notNull(),
+    type: text("type", { enum: ["market", "limit"] }).notNull(),
+    quantity: text("quantity").notNull(),
+    price: text("price"),
+    notional: text("notional").notNull(),
+    /** ApprovalReason[], a JSON array. */
+    reasons: text("reasons").notNull(),
+    message: text("message").notNull(),
+    signalReason: text("signal_reason").notNull(),
+    state: text("state", { enum: ["pending", "approved", "rejected", "expired"] }).notNull(),
+    createdAtMs: integer("created_at_ms").notNull(),
+    expiresAtMs: integer("expires_at_ms").notNull(),
+    decidedAtMs: integer("decided_at_ms"),
+    decidedBy: text("decided_by"),
+    clientOrderId: text("client_order_id"),
+    result: text("result"),
+  },
+  (t) => [index("approvals_state_idx").on(t.state, t.createdAtMs), index("approvals_agent_idx").on(t.agent, t.createdAtMs)],
+);
+
+/** Equity sampled every cycle per scope ("agent:x", "farm:x", "desk"); the first sample at a time wins. */
+export const equitySamples = sqliteTable(
+  "equity_samples",
+  {
+    scope: text("scope").notNull(),
+    atMs: integer("at_ms").notNull(),
+    equity: text("equity").notNull(),
+    cash: text("cash").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.atMs] })],
 );

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { FarmReport } from "./types.js";
+import type { FarmReport, Vote } from "./types.js";
 
 const unitSchema = z.number().min(0).max(1);
 const decimalText = z.string().regex(/^-?\d+(\.\d+)?$/, "a decimal number as text");
@@ -46,4 +46,24 @@ export function parseFarmReport(input: unknown): { ok: true; report: FarmReport 
   if (foreign) return { ok: false, message: `${r.agent} reported a view of ${foreign.agent}` };
   if (r.proposal && r.proposal.agent !== r.agent) return { ok: false, message: `${r.agent} reported a proposal of ${r.proposal.agent}` };
   return { ok: true, report: r };
+}
+
+const voteSchema = z.strictObject({
+  agent: walletId,
+  vote: z.enum(["approve", "reject", "abstain"]),
+  confidence: unitSchema,
+  reason: z.string().max(1000),
+});
+
+/** A member's vote as the farm counts it: well formed and from the member asked, else an abstention saying why. */
+export function voteOf(agent: string, input: unknown): Vote {
+  const parsed = voteSchema.safeParse(input);
+  if (!parsed.success) return abstention(agent, "its vote was malformed");
+  if (parsed.data.agent !== agent) return abstention(agent, `its answer spoke for ${parsed.data.agent}`);
+  return parsed.data;
+}
+
+/** A member that did not vote in time, or could not. */
+export function abstention(agent: string, reason: string): Vote {
+  return { agent, vote: "abstain", confidence: 0, reason };
 }

@@ -86,12 +86,13 @@ describe("the market clock", () => {
     expect(gridPoint(now)).toBe(point);
   });
 
-  it("when a venue first advances then it starts at the day's start on the shared seed and walks to the last grid point, recording the last minutes", () => {
+  it("when a venue first advances then it starts at the day's start on the shared seed and walks to the last grid point, recording every minute with its volume", () => {
     const step = advanceVenue(createPaperVenue(SPEC), T + 1_500);
     expect(step.marketChanged).toBe(true);
     expect(step.state.market?.timeMs).toBe(T + MARKET_STEP_MS);
     const btc = step.candles.filter((c) => c.symbol === "BTC-USD").map((c) => c.candle.openTimeMs);
-    expect(btc).toEqual([T - 180_000, T - 120_000, T - 60_000, T]);
+    expect(btc).toEqual(Array.from({ length: 12 * 60 + 1 }, (_, i) => T - 12 * 3_600_000 + i * 60_000));
+    expect(step.candles.every((c) => Number(c.candle.volume) > 0)).toBe(true);
     expect(step.state.latestCandles["BTC-USD"]?.openTimeMs).toBe(T);
     expect(step.dropCandlesBeforeMs["BTC-USD"]).toBe(T - CANDLES_KEPT * 60_000);
     // Two venues on the same clock walk the same path: the same time gives the same book.
@@ -126,13 +127,13 @@ describe("the market clock", () => {
 });
 
 describe("candles", () => {
-  const c = (openTimeMs: number, open: string, high: string, low: string, close: string): Candle => ({ openTimeMs, open, high, low, close, volume: "0" });
+  const c = (openTimeMs: number, open: string, high: string, low: string, close: string, volume = "0"): Candle => ({ openTimeMs, open, high, low, close, volume });
   it.each([
     ["no minute is kept", null, c(60_000, "10", "12", "9", "11"), c(60_000, "10", "12", "9", "11")],
     ["the kept minute is older", c(0, "1", "1", "1", "1"), c(60_000, "10", "12", "9", "11"), c(60_000, "10", "12", "9", "11")],
-    ["the same minute is kept, narrower", c(60_000, "10.5", "11", "10", "10.7"), c(60_000, "10", "12", "9", "11"), c(60_000, "10.5", "12", "9", "11")],
-    ["the same minute is kept, wider", c(60_000, "10.5", "13", "8", "10.7"), c(60_000, "10", "12", "9", "11"), c(60_000, "10.5", "13", "8", "11")],
-  ])("when %s then the merge keeps the first open, the widest range and the newest close", (_when, prior, seen, merged) => {
+    ["the same minute is kept, narrower", c(60_000, "10.5", "11", "10", "10.7", "2"), c(60_000, "10", "12", "9", "11", "3"), c(60_000, "10.5", "12", "9", "11", "5")],
+    ["the same minute is kept, wider", c(60_000, "10.5", "13", "8", "10.7"), c(60_000, "10", "12", "9", "11", "0.5"), c(60_000, "10.5", "13", "8", "11", "0.5")],
+  ])("when %s then the merge keeps the first open, the widest range, the newest close and the summed volume", (_when, prior, seen, merged) => {
     expect(mergeCandle(prior, seen)).toEqual(merged);
   });
 
