@@ -23,6 +23,7 @@ export interface FarmModeBody {
   readonly lead?: string;
   readonly quorum?: number;
   readonly emergency?: "flatten" | "hold";
+  readonly reason?: string;
 }
 
 const agentPath = (slug: string) => `/api/agents/${encodeURIComponent(slug)}`;

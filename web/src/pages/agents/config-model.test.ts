@@ -59,5 +59,7 @@ describe("farm mode switch", () => {
     expect(farmModeBody("consensus", "", "0.6", "hold")).toEqual({ body: { mode: "consensus", quorum: 0.6 } });
     expect(farmModeBody("consensus", "", "0", "hold")).toMatchObject({ problem: { field: "quorum" } });
     expect(farmModeBody("emergency", "", "", "flatten")).toEqual({ body: { mode: "emergency", emergency: "flatten" } });
+    expect(farmModeBody("independent", "", "", "hold", "  drill ")).toEqual({ body: { mode: "independent", reason: "drill" } });
+    expect(farmModeBody("independent", "", "", "hold", "x".repeat(201))).toMatchObject({ problem: { field: "reason" } });
   });
 });

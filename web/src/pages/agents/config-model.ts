@@ -120,16 +120,19 @@ export function configBody(form: ConfigForm, fields: readonly ParamField[]): { b
   return { body: { strategy: form.strategy, params, ...instruments, barInterval: form.barInterval, cycleMs: Math.round(seconds * 1000), sizing } };
 }
 
-/** The mode switch's body, or why it cannot be sent. */
-export function farmModeBody(mode: FarmModeName, lead: string, quorum: string, emergency: "flatten" | "hold"): { body: FarmModeBody } | { problem: FormProblem } {
+/** The mode switch's body, or why it cannot be sent; a reason (optional) says why in the farm's record. */
+export function farmModeBody(mode: FarmModeName, lead: string, quorum: string, emergency: "flatten" | "hold", reason = ""): { body: FarmModeBody } | { problem: FormProblem } {
+  const why = reason.trim();
+  if (why.length > 200) return { problem: { field: "reason", message: `the reason is at most 200 characters (${why.length})` } };
+  const withReason = why ? { reason: why } : {};
   if (mode === "hierarchical") {
     if (!lead) return { problem: { field: "lead", message: "choose the lead agent" } };
-    return { body: { mode, lead } };
+    return { body: { mode, lead, ...withReason } };
   }
   if (mode === "consensus") {
     const q = numberIn(quorum, "quorum", 0, 1, { exclusiveMin: true });
-    return typeof q === "number" ? { body: { mode, quorum: q } } : { problem: q };
+    return typeof q === "number" ? { body: { mode, quorum: q, ...withReason } } : { problem: q };
   }
-  if (mode === "emergency") return { body: { mode, emergency } };
-  return { body: { mode } };
+  if (mode === "emergency") return { body: { mode, emergency, ...withReason } };
+  return { body: { mode, ...withReason } };
 }

@@ -21,18 +21,21 @@ function ModeSwitch(props: { farm: FarmSummary; onChanged: () => void }) {
   const [lead, setLead] = createSignal(props.farm.mode.lead ?? "");
   const [quorum, setQuorum] = createSignal(String(props.farm.mode.quorum));
   const [emergency, setEmergency] = createSignal<"flatten" | "hold">(props.farm.mode.emergency);
+  const [reason, setReason] = createSignal("");
   const [problem, setProblem] = createSignal<FormProblem | null>(null);
   const [confirming, setConfirming] = createSignal(false);
   createEffect(on(() => props.farm.mode.updatedAtMs, () => setMode(props.farm.mode.mode), { defer: true }));
   const apply = createCommand((body: FarmModeBody, key: string) => agentsApi.setFarmMode(farmSlug(props.farm.id), body, key));
   async function submit(e: Event) {
     e.preventDefault();
-    const out = farmModeBody(mode(), lead(), quorum(), emergency());
+    const out = farmModeBody(mode(), lead(), quorum(), emergency(), reason());
     setProblem("problem" in out ? out.problem : null);
     if ("problem" in out) return;
     if (mode() === "emergency" && !confirming()) return void setConfirming(true);
     setConfirming(false);
-    if (await apply.submit(out.body)) props.onChanged();
+    if (!(await apply.submit(out.body))) return;
+    setReason("");
+    props.onChanged();
   }
   return (
     <form class="form farm-mode-form" onSubmit={(e) => void submit(e)}>
@@ -64,6 +67,9 @@ function ModeSwitch(props: { farm: FarmSummary; onChanged: () => void }) {
           </Field>
         </Show>
       </div>
+      <Field label="Reason" hint="optional: kept with the mode" error={problem()?.field === "reason" ? problem()?.message : null}>
+        <input type="text" data-testid="farm-mode-reason" value={reason()} onInput={(e) => setReason(e.currentTarget.value)} />
+      </Field>
       <ErrorNote error={apply.error()} testid="farm-mode-error" />
       <div class="button-row">
         <button type="submit" class="small" classList={{ danger: confirming() }} data-testid="farm-mode-apply" disabled={apply.busy()}>
