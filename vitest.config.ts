@@ -13,6 +13,8 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             JWT_SECRET: "test-secret-of-at-least-32-characters!!",
             VENUE_KEYS_SECRET: "test-venue-keys-secret-0123456789abcdef",
+            // The demo agents would trade during tests of other things: seeded paused, resumed by the tests of the cycle.
+            CIVAL_AGENTS_START: "paused",
             CIVAL_PROPERTY_RUNS: process.env.CIVAL_PROPERTY_RUNS ?? "1000",
             CIVAL_PROPERTY_SEED: process.env.CIVAL_PROPERTY_SEED ?? "20261124",
           },

@@ -18,9 +18,14 @@ export type { DirectoryRefusal };
 /** What an agent answers for an order it was asked to place or cancel. */
 export type PlaceResult = { ok: true; order: AgentOrder; risk?: PreTradeDecision } | { ok: false; code: RefusalCode; message: string; risk?: PreTradeDecision };
 
-/** How an order came to be: an agent's or operator's own, or the risk monitor's (stops and mitigation: reduce-only). */
+/**
+ * How an order came to be: an agent's or operator's own, the risk monitor's (stops and
+ * mitigation), or an operator's "close position": the last two are reduce-only, so a halt lets them through.
+ */
+export type PlaceOrigin = "agent" | "risk" | "close";
+
 export interface PlaceOptions {
-  readonly origin: "agent" | "risk";
+  readonly origin: PlaceOrigin;
 }
 
 /** A position as the agent reports it with each order: the monitor prices it at its own marks. */
@@ -106,7 +111,7 @@ export interface VenueSettings {
 export type SubmitResult = { ok: true; order: VenueOrder; fills: Fill[] } | { ok: false; code: RefusalCode; message: string };
 
 /** Points where tests inject failures into the transfer protocol (crash, lost reply). */
-export type FaultPoint = "send:after_debit" | "deliver:before_call" | "deliver:after_call" | "receive:before_credit" | "receive:after_credit";
+export type FaultPoint = "send:after_debit" | "deliver:before_call" | "deliver:after_call" | "receive:before_credit" | "receive:after_credit" | "cycle:after_plan" | "cycle:after_order";
 
 /** A wallet's live state, as it answers over RPC (amounts as strings). */
 export interface WalletState {

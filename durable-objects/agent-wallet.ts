@@ -1,253 +1,242 @@
-import { farmOf, heldPositions, openBuys, riskView, trackRecord } from "../core/agent/book.js";
-import { VENUE_FAILURES, isDone, reconcileCutoffMs, reconcileDueMs } from "../core/agent/lifecycle.js";
-import { type AgentCommand, type AgentDecision, type AgentEffects, decide } from "../core/agent/machine.js";
-import { admitOrder, allowed, checkOrder, markOf, preTradeOrder, referencePrice, submitOptions, symbolsOf } from "../core/agent/place.js";
-import type { Fill, OrderRequest, SymbolSpec, VenueSpec } from "../core/market.js";
-import type { AgentRiskView, CheckResult, HeldPosition, PlaceOptions, PlaceResult, SubmitOptions, SubmitResult, WalletState } from "../core/messages.js";
-import { type Decimal, dec } from "../core/money.js";
-import { type AgentOrder, reservationFor } from "../core/orders.js";
-import { paperVenueSpec } from "../core/paper-venues.js";
-import type { RefusalCode } from "../core/refusals.js";
-import type { PreTradeDecision } from "../core/risk/types.js";
-import { type ReceiveRequest, type SendResult, admitToAgent } from "../core/transfers/index.js";
-import type { WalletRecord } from "../core/wallets.js";
+import { CASH } from "../core/ledger.js";
+import { decideApproval, resumeStart } from "../core/agents/approval.js";
+import { type AgentConfigPatch, resolveConfig, withPaused } from "../core/agents/config.js";
+import { agentStatus, agentVote, closeOrder, shortHash } from "../core/agents/control.js";
+import { slotStartMs } from "../core/agents/record.js";
+import type { AgentConfig, AgentSummary, ApprovalRecord, DecisionRecord } from "../core/agents/types.js";
+import type { Json } from "../core/events.js";
+import { custom } from "../core/events.js";
 import type { Proposal, Vote } from "../core/farm/types.js";
-import type { Attribution } from "../core/trades/types.js";
-import { AGENT_SCHEMA, AgentStore } from "./agent-store.js";
-import { riskStub, venueStub } from "./stubs.js";
-import type { Venue } from "./venue.js";
-import { WalletActor } from "./wallet-actor.js";
+import type { PlaceResult } from "../core/messages.js";
+import { str } from "../core/money.js";
+import { performanceWeight } from "../core/rebalance.js";
+import type { Refused } from "../core/refusals.js";
+import type { StrategyId } from "../core/strategies/types.js";
+import { attribute } from "../core/trades/attribution.js";
+import { tradesOf } from "../core/trades/trades.js";
+import type { AgentTrades, Attribution, TradeFill } from "../core/trades/types.js";
+import { dec } from "../core/money.js";
+import { AgentBook } from "./agent-book.js";
+import { CYCLE_SCHEMA, CycleStore } from "./agent-cycle-store.js";
+import { AgentCycle } from "./agent-cycle.js";
+import { AGENT_SCHEMA } from "./agent-store.js";
+import { clock } from "./clock.js";
 
 export { PNL } from "../core/agent/book.js";
 
-/** Orders of unknown outcome the alarm looks up per run. */
-const RECONCILE_PER_ALARM = 20;
+/** After a cycle that threw, the next try waits this long (no alarm storm). */
+const CYCLE_RETRY_MS = 5_000;
 
-type VenueStub = DurableObjectStub<Venue>;
-/** One agent's wallet: cash, positions and orders at venues, and its P&L. Its rules live in core/agent; this object loads, decides, persists and sends. */
-export class AgentWallet extends WalletActor {
-  private readonly store = new AgentStore(this.sql);
+/**
+ * One autonomous agent: its book (AgentBook: cash, positions, orders) and its decision cycle, run
+ * by the alarm every `cycleMs` of paper time, with its configuration, approvals, trades and votes.
+ */
+export class AgentWallet extends AgentBook {
+  private readonly cycles = new CycleStore(this.sql);
+  private readonly cycle = new AgentCycle({
+    env: this.env,
+    cycles: this.cycles,
+    record: () => this.record,
+    balances: () => this.balances,
+    liveOrders: () => this.store.recent(200).filter((o) => o.status === "open" || o.status === "partially_filled"),
+    fills: () => this.store.fills(-1, false),
+    tx: (fn) => this.tx(fn),
+    emit: (runId, events, atMs, ends) => this.emit(runId, events, atMs, ends),
+    enqueue: (h) => this.enqueue(h),
+    placeOrder: (venue, req) => this.placeOrder(venue, req, { origin: "agent" }),
+    cancelOrder: (id) => this.cancelOrder(id),
+    weight: () => performanceWeight(this.trackRecordDecimal()).toNumber(),
+    fault: (point) => this.fault(point),
+  });
 
   protected override schema() {
-    return [AGENT_SCHEMA];
+    return [AGENT_SCHEMA, CYCLE_SCHEMA];
   }
 
-  /** Loads what a command touches, decides it and persists the effects, all in one transaction. */
-  private decideNow(command: AgentCommand, ids: readonly string[], fills: readonly Fill[], nowMs: number): AgentDecision {
-    return this.tx(() => {
-      const state = { agent: this.walletId, balances: this.balances, orders: this.store.states(ids), seenFills: this.store.seen(fills) };
-      const decision = decide(state, command, nowMs);
-      if (decision.ok) this.persist(decision.effects, nowMs);
-      return decision;
-    });
+  private trackRecordDecimal() {
+    const t = this.trackRecord();
+    return t ? { pnl: dec(t.pnl), capital: dec(t.capital) } : null;
   }
 
-  /** Journal first (balances follow it), then the rows, the history and the events. Call inside `tx`. */
-  private persist(e: AgentEffects, nowMs: number): void {
-    for (const entry of e.journal) this.post(entry, nowMs);
-    this.store.write(e.orders, e.fillsIn);
-    for (const h of e.history) this.enqueue(h.t === "order" ? { t: "order", order: h.order } : { t: "fill", fill: h.fill });
-    for (const run of e.events) this.emit(run.runId, run.events, run.atMs);
+  /** The earliest of: orders to look up, the next cycle (paper time, as a wall-clock alarm), an approval's expiry, a retry. */
+  protected override nextDueMs(): number | null {
+    let due = super.nextDueMs() ?? Infinity;
+    const config = this.cycles.config();
+    if (config && !config.paused && this.record?.status === "active") {
+      const last = this.cycles.meta("last_cycle_ms");
+      const paperDue = last === null ? clock.nowMs() : slotStartMs(Number(last), config.cycleMs) + config.cycleMs;
+      const failed = Number(this.cycles.meta("cycle_failed_ms") ?? 0);
+      due = Math.min(due, Math.max(Date.now() + Math.max(0, paperDue - clock.nowMs()), failed + CYCLE_RETRY_MS));
+    }
+    const expiry = this.cycles.nextExpiryMs();
+    if (expiry !== null) due = Math.min(due, expiry);
+    return Number.isFinite(due) ? due : null;
   }
 
-  private held(): HeldPosition[] {
-    const me = this.record;
-    return me ? heldPositions(this.balances, me.id, farmOf(me)) : [];
-  }
-
-  private buys(): HeldPosition[] {
-    const me = this.record;
-    return me ? openBuys(this.store.live(), me.id, farmOf(me)) : [];
-  }
-
-  /** The price a buy reserves against: the monitor's mark, or only without one the venue's ask. */
-  private async priceFor(venue: VenueStub, req: OrderRequest, mark: string | null): Promise<Decimal | null> {
-    const price = referencePrice(req, mark);
-    if (price) return price;
-    const ticker = await venue.ticker(req.symbol);
-    return ticker ? dec(ticker.ask) : null;
-  }
-
-  /** Asks the risk monitor; if it cannot be asked, the caller refuses (fail closed). */
-  private async askRisk(venueId: string, req: OrderRequest, spec: SymbolSpec, origin: PlaceOptions["origin"], dryRun: boolean): Promise<PreTradeDecision | Error> {
-    const me = this.record;
-    if (!me) return new Error("this agent does not exist");
+  protected override async onAlarm(): Promise<void> {
+    await this.reconcileOrders();
+    this.expireApprovals(Date.now());
     try {
-      return await riskStub(this.env).preTrade(preTradeOrder(me, venueId, req, spec, origin, this.balances), this.held(), this.buys(), dryRun);
+      await this.cycle.run();
     } catch (err) {
-      return err instanceof Error ? err : new Error(String(err));
+      this.cycles.setMeta("cycle_failed_ms", String(Date.now()));
+      console.warn(`cival: ${this.record?.id ?? "an agent"}'s cycle failed; it resumes with the same orders`, err);
     }
   }
 
-  /**
-   * Places an order at a venue, exactly once per client order id: the reservation and the order
-   * row are written before the venue is called; the venue's reply (fills included) is applied in
-   * one transaction. If the reply is lost, the order is `unknown` and the alarm looks it up.
-   */
-  async placeOrder(venueId: string, asked: OrderRequest, options: PlaceOptions = { origin: "agent" }): Promise<PlaceResult> {
-    const existing = this.store.order(asked.clientOrderId);
-    if (existing) return { ok: true, order: existing };
-    const admitted = admitOrder(this.record, venueId, paperVenueSpec(venueId), asked.symbol);
-    if (!admitted.ok) return admitted;
-    const risk = await this.askRisk(venueId, asked, admitted.spec, options.origin, false);
-    if (risk instanceof Error) return { ok: false, code: "risk_unavailable", message: `the risk monitor could not be asked, so nothing was placed: ${risk.message}` };
-    if (risk.decision === "reject") return { ok: false, code: "risk_rejected", message: risk.reason, risk };
-    const req = allowed(asked, risk);
-    const venue = venueStub(this.env, venueId);
-    const price = await this.priceFor(venue, req, markOf(risk));
-    if (!price) return { ok: false, code: "invalid_symbol", message: req.symbol };
-    const reservation = reservationFor(req, admitted.spec, price, dec(admitted.venue.takerFeeRate));
-    const command: AgentCommand = { kind: "place", venueId, request: req, reservation: { asset: reservation.asset, amount: reservation.amount.toFixed() }, origin: options.origin, risk };
-    const placed = this.decideNow(command, [req.clientOrderId], [], Date.now());
-    if (!placed.ok) return placed;
-    const again = this.store.order(req.clientOrderId);
-    if (placed.effects.orders.length === 0 && again) return { ok: true, order: again };
-    this.armAlarm();
-    await this.submit(venue, venueId, req, submitOptions(req, reservation.amount), admitted.venue.symbols);
+  /** Runs a decision cycle now if one is due (tests and benchmarks; the alarm does the same). */
+  async runCycle(): Promise<DecisionRecord | null> {
+    await this.cycle.run();
     this.armAlarm();
     await this.drain();
-    const row = this.store.order(req.clientOrderId);
-    if (!row) throw new Error(`invariant: order ${req.clientOrderId} vanished`);
-    if (row.status === "rejected") return { ok: false, code: row.code ?? "venue_rejected", message: row.message ?? "the venue refused the order", risk };
-    return { ok: true, order: row, risk };
+    return this.cycles.decisions(1)[0] ?? null;
   }
 
-  /** Sends the order and applies the venue's reply, fills and status together; a lost reply leaves it `unknown`. */
-  private async submit(venue: VenueStub, venueId: string, req: OrderRequest, options: SubmitOptions, symbols: readonly SymbolSpec[]): Promise<void> {
-    const id = req.clientOrderId;
-    try {
-      const answer = await venue.submit(this.walletId, req, options);
-      this.decideNow({ kind: "venue_answer", clientOrderId: id, venueId, symbols, answer }, [id], answer.ok ? answer.fills : [], Date.now());
-      if (!answer.ok && VENUE_FAILURES.has(answer.code)) this.reportVenueError(venueId, answer.code);
-    } catch (err) {
-      this.decideNow({ kind: "lost", clientOrderId: id, message: err instanceof Error ? err.message : String(err) }, [id], [], Date.now());
-      this.reportVenueError(venueId, "unknown_outcome");
-    }
+  /** Sets the agent's configuration from a patch (a new agent starts from its farm's strategy). */
+  async configure(patch: AgentConfigPatch, fallbackStrategy: StrategyId | null = null, onlyIfNew = false, startPaused = false): Promise<{ ok: true; config: AgentConfig } | Refused> {
+    const current = this.cycles.config();
+    if (onlyIfNew && current) return { ok: true, config: current };
+    if (!this.record || this.record.kind !== "agent") return { ok: false, code: "unknown_wallet", message: "no such agent: it was never created" };
+    if (this.record.role === "overseer") return { ok: false, code: "overseer_holds_no_capital", message: `${this.record.id} oversees risk and does not trade` };
+    const out = resolveConfig(current, patch, fallbackStrategy, Date.now());
+    if (!out.ok) return out;
+    const config = !current && startPaused ? withPaused(out.config, true, Date.now()) : out.config;
+    this.saveConfig(config, "configured");
+    return { ok: true, config };
   }
 
-  /**
-   * The order checked as if placed, with nothing placed, reserved or counted: the risk monitor's
-   * dry-run answer and the funds the quantity it allows would need.
-   */
-  async checkOrder(venueId: string, asked: OrderRequest): Promise<CheckResult> {
-    const admitted = admitOrder(this.record, venueId, paperVenueSpec(venueId), asked.symbol);
-    if (!admitted.ok) return admitted;
-    const risk = await this.askRisk(venueId, asked, admitted.spec, "agent", true);
-    if (risk instanceof Error) return { ok: false, code: "risk_unavailable", message: `the risk monitor could not be asked: ${risk.message}` };
-    const price = await this.priceFor(venueStub(this.env, venueId), allowed(asked, risk), markOf(risk));
-    if (!price) return { ok: false, code: "invalid_symbol", message: asked.symbol };
-    return { ok: true, check: checkOrder(asked, admitted.spec, admitted.venue, risk, price, this.balances) };
-  }
-
-  /** Tells the risk monitor a venue failed (its breaker halts agents at a venue that keeps failing). Never holds up the order path. */
-  private reportVenueError(venueId: string, code: string): void {
-    this.ctx.waitUntil(
-      riskStub(this.env)
-        .reportVenueError(venueId, this.walletId, code)
-        .catch((err: unknown) => console.warn(`cival: could not report a venue error to the risk monitor`, err)),
-    );
-  }
-
-  /** Cancels every order still open (a halt). Answers how many were cancelled and which could not be. */
-  async cancelOpenOrders(): Promise<{ cancelled: string[]; failed: Array<{ clientOrderId: string; code: RefusalCode }> }> {
-    const cancelled: string[] = [];
-    const failed: Array<{ clientOrderId: string; code: RefusalCode }> = [];
-    for (const id of this.store.cancellable()) {
-      const out = await this.cancelOrder(id);
-      if (out.ok) cancelled.push(id);
-      else failed.push({ clientOrderId: id, code: out.code });
-    }
-    return { cancelled, failed };
-  }
-
-  /** What the risk monitor needs: cash, capital, positions by venue with their average cost, open orders. */
-  async riskView(): Promise<AgentRiskView | null> {
-    const me = this.record;
-    return me ? riskView(me, this.balances, this.store.fills(-1, false), this.store.liveCount()) : null;
-  }
-
-  /** Cancels an open order at its venue; its fills so far are applied and what it still reserves is released. */
-  async cancelOrder(clientOrderId: string): Promise<PlaceResult> {
+  /** Pauses or resumes the cycle; positions and resting orders stay as they are. */
+  async setPaused(paused: boolean): Promise<{ ok: true; config: AgentConfig } | Refused> {
+    const config = this.cycles.config();
     if (!this.record) return { ok: false, code: "unknown_wallet", message: "no such agent: it was never created" };
-    const row = this.store.order(clientOrderId);
-    if (!row) return { ok: false, code: "unknown_order", message: `no order ${clientOrderId}` };
-    if (isDone(row.status)) return { ok: true, order: row };
-    const answer = await venueStub(this.env, row.venue).cancel(this.walletId, clientOrderId);
-    if (!answer.ok) return { ok: false, code: answer.code, message: answer.message };
-    this.decideNow({ kind: "venue_answer", clientOrderId, venueId: row.venue, symbols: symbolsOf(row.venue), answer }, [clientOrderId], answer.fills, Date.now());
-    await this.drain();
-    const after = this.store.order(clientOrderId);
-    return after ? { ok: true, order: after } : { ok: false, code: "unknown_order", message: clientOrderId };
+    if (!config) return { ok: false, code: "unconfigured", message: "the agent has no configuration yet: PUT /api/agents/:id/config first" };
+    const next = withPaused(config, paused, Date.now());
+    if (next !== config) this.saveConfig(next, paused ? "paused" : "resumed");
+    return { ok: true, config: next };
   }
 
-  /** Applies fills a venue delivers, each exactly once (inbox keyed by fill id). Answers how many were new. */
-  async applyFills(venueId: string, fills: readonly Fill[], venueSpec: VenueSpec): Promise<number> {
-    const decision = this.decideNow({ kind: "fills", venueId, symbols: venueSpec.symbols, fills }, fills.map((f) => f.clientOrderId), fills, Date.now());
+  private saveConfig(config: AgentConfig, what: string): void {
+    const nowMs = Date.now();
+    this.tx(() => {
+      this.cycles.saveConfig(config);
+      this.emit(`config:${config.version}`, [custom("cival.agent.configured", { what, config: config as unknown as Json }, nowMs)], nowMs);
+    });
     this.armAlarm();
     void this.drain();
-    return decision.ok ? decision.effects.fillsIn.length : 0;
   }
 
-  /** The agent's orders, newest first; null when there is no such agent. */
-  async orders(limit = 100): Promise<AgentOrder[] | null> {
-    return this.record ? this.store.recent(limit) : null;
+  /** The operator's answer: an approved order goes through the normal path (risk checked again); a rejected one is dropped. Once. */
+  async answerApproval(id: string, decision: "approve" | "reject", by: string): Promise<{ ok: true; approval: ApprovalRecord } | Refused> {
+    const found = this.cycles.approval(id);
+    if (!found) return { ok: false, code: "unknown_approval", message: `no approval ${id}` };
+    if (found.record.state !== "pending") return { ok: false, code: "approval_closed", message: `approval ${id} was already ${found.record.state}` };
+    const decided = decideApproval(found.record, decision, by, Date.now());
+    this.closeApproval(decided.record, found.plan);
+    if (decided.record.state !== "approved") return { ok: true, approval: decided.record };
+    const results: string[] = [];
+    for (const id2 of found.plan.cancels) await this.cancelOrder(id2).catch(() => undefined);
+    for (const o of found.plan.orders) {
+      const out: PlaceResult = await this.placeOrder(o.venue, o.request, { origin: "agent" });
+      results.push(out.ok ? `${o.request.clientOrderId}: ${out.order.status}` : `${o.request.clientOrderId} refused (${out.code}): ${out.message}`);
+    }
+    const settled = { ...decided.record, result: results.join("; ") };
+    this.tx(() => {
+      this.cycles.saveApproval(settled, found.plan);
+      this.enqueue({ t: "approval", approval: settled });
+    });
+    await this.drain();
+    return { ok: true, approval: settled };
   }
 
-  /** The agent's fills, newest first, each with the venue it happened on; null when there is no such agent. */
-  async fills(limit = 200): Promise<Array<Fill & { venue: string }> | null> {
-    return this.record ? this.store.fills(limit, true).map((f) => ({ ...f.fill, venue: f.venue })) : null;
+  /** Records a decided request and emits the run that resumes (or cancels) the cycle's interrupt. */
+  private closeApproval(r: ApprovalRecord, plan: Parameters<CycleStore["saveApproval"]>[1]): void {
+    const nowMs = Date.now();
+    this.tx(() => {
+      this.cycles.saveApproval(r, plan);
+      this.enqueue({ t: "approval", approval: r });
+      const runId = `${r.id}:${r.state}`;
+      this.emit(runId, [custom("cival.approval.decided", r as unknown as Json, nowMs)], nowMs, { start: resumeStart(this.walletId, runId, r, nowMs) });
+    });
+    this.armAlarm();
   }
 
-  async order(clientOrderId: string): Promise<AgentOrder | null> {
-    return this.store.order(clientOrderId) ?? null;
-  }
-
-  protected override nextDueMs(): number | null {
-    return reconcileDueMs(this.store.oldestToReconcile());
-  }
-
-  /** Orders whose outcome is unknown are looked up at the venue by client order id, never re-sent; the fills found are applied. */
-  protected override async onAlarm(nowMs: number): Promise<void> {
-    for (const row of this.store.toReconcile(reconcileCutoffMs(nowMs), RECONCILE_PER_ALARM)) {
-      const id = row.clientOrderId;
-      const found = await venueStub(this.env, row.venue).getOrder(id);
-      const command: AgentCommand = found
-        ? { kind: "venue_answer", clientOrderId: id, venueId: row.venue, symbols: symbolsOf(row.venue), answer: { ok: true, order: found.order, fills: found.fills } }
-        : { kind: "not_found", clientOrderId: id };
-      this.decideNow(command, [id], found?.fills ?? [], Date.now());
+  /** Drops requests nobody answered in time. */
+  private expireApprovals(nowMs: number): void {
+    for (const r of this.cycles.pendingApprovals()) {
+      if (r.expiresAtMs > nowMs) continue;
+      const found = this.cycles.approval(r.id);
+      if (found) this.closeApproval(decideApproval(r, "reject", "expiry", nowMs).record, found.plan);
     }
   }
 
-  /** This agent's vote on another agent's proposal (consensus mode), from its own strategy view. Lead: the decision cycle. */
-  async vote(_proposal: Proposal): Promise<Vote> {
-    throw new Error("not yet: the decision cycle lands with issue 11");
+  async approvals(limit = 50): Promise<ApprovalRecord[]> {
+    return this.cycles.approvals(limit);
   }
 
-  /** P&L attribution of this agent (realized, unrealized, fees, slippage, hit rate). Lead: the decision cycle. */
-  async attribution(): Promise<Attribution | null> {
-    throw new Error("not yet: the decision cycle lands with issue 11");
+  async decisions(limit = 50): Promise<DecisionRecord[]> {
+    return this.cycles.decisions(limit);
   }
 
-  /** Who may send this agent money: core/transfers' rule (only its farm, never forwarded, not while archived). */
-  protected admit(req: ReceiveRequest) {
-    return admitToAgent(this.record, req);
-  }
-
-  protected override trackRecord(): WalletState["trackRecord"] {
-    return trackRecord(this.record, this.balances);
-  }
-
-  /**
-   * Archives the agent and sends everything it holds back to its farm, as transfer `transferId`.
-   * Idempotent: a repeat re-sends nothing and answers the same transfer.
-   */
-  async archive(record: WalletRecord, transferId: string): Promise<SendResult | null> {
-    this.tx(() => this.saveRecord(record));
+  /** The agent's fills as trades: open positions (at the last cycle's marks) and closed trades, with its attribution. */
+  async trades(): Promise<AgentTrades | null> {
     const me = this.record;
-    if (!me?.parent) return null;
-    const existing = await this.transfer(transferId);
-    if (existing) return { ok: true, transfer: existing, forward: null };
-    if (this.available("USD").lte(0)) return null;
-    return this.send({ transferId, to: me.parent, asset: "USD", amount: null, forwardTo: null, memo: "archived: funds return to the farm" });
+    if (!me) return null;
+    const marks = JSON.parse(this.cycles.meta("marks") ?? "{}") as Record<string, string>;
+    const fills = await this.tradeFills();
+    const { open, closed } = tradesOf(fills, (v, s) => marks[`${v}|${s}`] ?? null, clock.nowMs());
+    return { agent: me.id, open, closed, attribution: attribute(me.id, fills, open, closed) };
+  }
+
+  /** Every fill, oldest first, with the price its order was decided at when a cycle placed it. */
+  async tradeFills(): Promise<TradeFill[]> {
+    const decided = this.cycles.marks();
+    return this.store.fills(-1, false).map(({ venue, fill }) => ({ ...fill, venue, decisionPrice: decided.get(fill.clientOrderId) ?? null }));
+  }
+
+  async attribution(): Promise<Attribution | null> {
+    return (await this.trades())?.attribution ?? null;
+  }
+
+  /** This agent's vote on another's proposal: from its own latest view of the symbol. */
+  async vote(proposal: Proposal): Promise<Vote> {
+    return agentVote(this.record?.id ?? "unknown", this.cycles.views(), proposal, clock.nowMs());
+  }
+
+  /** Sells the whole position at a venue: a reduce-only market order through the normal path (a halt lets it through). */
+  async closePosition(venue: string, symbol: string, commandId: string): Promise<PlaceResult> {
+    const req = closeOrder(this.balances, this.record, venue, symbol, `${this.walletId.slice(6)}.c${await shortHash(commandId)}`);
+    if (!req.ok) return req;
+    return this.placeOrder(venue, req.request, { origin: "close" });
+  }
+
+  /** The agent as the dashboard lists it. */
+  async summary(): Promise<AgentSummary | null> {
+    const me = this.record;
+    if (!me || me.kind !== "agent") return null;
+    const config = this.cycles.config();
+    const trades = await this.trades();
+    const last = this.cycles.decisions(1)[0] ?? null;
+    const pending = this.cycles.pendingApprovals().length;
+    const lastMs = this.cycles.meta("last_cycle_ms");
+    const a = trades?.attribution;
+    return {
+      id: me.id,
+      name: me.name,
+      farm: me.parent,
+      status: agentStatus(me, config, last, pending),
+      config,
+      equity: this.cycles.meta("equity") ?? str(this.balances.get(CASH, "USD" as never)),
+      cash: str(this.balances.get(CASH, "USD" as never)),
+      realizedPnl: a?.realizedPnl ?? "0",
+      unrealizedPnl: a?.unrealizedPnl ?? "0",
+      fees: a?.fees ?? "0",
+      winRate: a?.hitRate ?? null,
+      trades: a?.closedTrades ?? 0,
+      openTrades: trades?.open.length ?? 0,
+      lastDecision: last,
+      pendingApprovals: pending,
+      lastCycleAtMs: lastMs === null ? null : Number(lastMs),
+      nextCycleAtMs: config && !config.paused && lastMs !== null ? slotStartMs(Number(lastMs), config.cycleMs) + config.cycleMs : null,
+    };
   }
 }

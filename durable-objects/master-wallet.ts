@@ -177,7 +177,13 @@ export class MasterWallet extends WalletActor {
    * Every step is idempotent, so a seed interrupted half-way completes when run again.
    */
   async seedDemo(): Promise<{ seeded: boolean; transfers: TransferView[] }> {
-    if (this.commandResult<boolean>("seed:demo")) return { seeded: false, transfers: [] };
+    const out = this.commandResult<boolean>("seed:demo") ? { seeded: false, transfers: [] } : await this.seedCapital();
+    // Agents of a desk seeded before they had configurations get their strategy's defaults (never overwritten).
+    for (const farm of DEMO_FARMS) for (const a of farm.agents) await agentStub(this.env, agentWalletId(a.slug)).configure({}, farm.strategy, true, this.env.CIVAL_AGENTS_START === "paused");
+    return out;
+  }
+
+  private async seedCapital(): Promise<{ seeded: boolean; transfers: TransferView[] }> {
     const nowMs = Date.now();
     this.tx(() => {
       const deposited = this.sql.exec(`SELECT 1 FROM journal WHERE kind = 'deposit' AND ref = 'seed:capital'`).toArray().length > 0;

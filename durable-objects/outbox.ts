@@ -1,4 +1,5 @@
 import { type BaseEvent, type Json, diffState, run, stateDelta, stateSnapshot } from "../core/events.js";
+import type { RunEnds } from "../core/agents/approval.js";
 import { HISTORY_BATCH_ROWS, type HistoryRecord, writeHistory } from "../adapters/db/history.js";
 import { hubStub } from "./stubs.js";
 
@@ -48,7 +49,7 @@ export class Outbox {
    * the first time, a JSON Patch after). Call inside the owner's transaction: the run is published
    * exactly when the change it reports commits.
    */
-  emit(runId: string, events: readonly BaseEvent[], atMs: number): void {
+  emit(runId: string, events: readonly BaseEvent[], atMs: number, ends: RunEnds = {}): void {
     const thread = this.owner.thread();
     if (!thread) return;
     const before = this.sql.exec<{ state: string }>(`SELECT state FROM published_state WHERE id = 1`).toArray()[0];
@@ -60,7 +61,11 @@ export class Outbox {
       if (delta.length > 0) change.push(stateDelta(delta, atMs));
     }
     this.sql.exec(`INSERT OR REPLACE INTO published_state (id, state) VALUES (1, ?)`, JSON.stringify(after));
-    this.sql.exec(`INSERT INTO event_queue (events) VALUES (?)`, JSON.stringify(run(thread, runId, atMs, [...events, ...change])));
+    const framed = run(thread, runId, atMs, [...events, ...change]);
+    // A run may end paused (an interrupt) or start by resuming one: the caller's ends replace the plain ones.
+    if (ends.start) framed[0] = ends.start;
+    if (ends.finish) framed[framed.length - 1] = ends.finish;
+    this.sql.exec(`INSERT INTO event_queue (events) VALUES (?)`, JSON.stringify(framed));
   }
 
   /** Rows still waiting for the hub or for D1. */

@@ -15,8 +15,7 @@ import { RiskBook } from "./risk-book.js";
 import { NoticeQueue } from "./risk-notices.js";
 import { activeAgents, cycleMs, cancelOpenOrders, gather, knownScope, placeRiskOrder, readQuotes, riskViewOf } from "./risk-io.js";
 import * as store from "./risk-store.js";
-
-export type { RiskReport };
+import { DeskBoard, type DeskReview, type AgentView, type ApprovalPolicy, type ApprovalPolicyPatch, type Proposal } from "./risk-desk.js";
 
 /** Stops are checked on every step of the market clock while there are positions to protect. */
 const STOP_CHECK_MS = 1_000;
@@ -39,11 +38,13 @@ export class RiskMonitor extends DurableObject<Env> {
   private noticeSeq = 0;
   private cycling: Promise<RiskReport> | null = null;
   private watching: Promise<void> | null = null;
+  private readonly desk: DeskBoard;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.notices = new NoticeQueue(this.sql, env);
+    this.desk = new DeskBoard(this.sql);
     this.outbox = new Outbox(this.sql, env, { thread: () => "risk", state: () => machine.threadState(this.state), topics: () => [] }, () => void this.armAlarm());
     void ctx.blockConcurrencyWhile(async () => {
       for (const statement of store.RISK_SCHEMA) this.sql.exec(statement);
@@ -74,6 +75,16 @@ export class RiskMonitor extends DurableObject<Env> {
       this.ctx.waitUntil(this.notices.drain().finally(() => this.armAlarm()));
     }
     return decision;
+  }
+
+  /** The desk's part of a decision cycle: netting across farms, the alert level, the approval policy. */
+  async deskReview(views: readonly AgentView[], proposal: Proposal | null, nowMs: number): Promise<DeskReview> {
+    return this.desk.review(views, proposal, nowMs, this.state.active.values(), this.state.halts.values());
+  }
+
+  /** The approval policy, changed by `patch` first when one is given (admins). */
+  async approvalPolicy(patch?: ApprovalPolicyPatch): Promise<ApprovalPolicy> {
+    return patch ? this.desk.setPolicy(patch) : this.desk.policy();
   }
 
   /** An agent's venue call failed: counted towards the venue-error breaker. */
@@ -131,12 +142,8 @@ export class RiskMonitor extends DurableObject<Env> {
 
   /** Runs a full cycle now (tests and operators); the alarm runs the same. */
   async runCycle(): Promise<RiskReport> {
-    if (this.cycling) return this.cycling;
-    const work = this.cycle().finally(() => {
-      this.cycling = null;
-    });
-    this.cycling = work;
-    return work;
+    this.cycling ??= this.cycle().finally(() => (this.cycling = null));
+    return this.cycling;
   }
 
   /** Makes a decision current and persists it (inside a transaction): the state first, so the runs carry its change. */
@@ -201,12 +208,8 @@ export class RiskMonitor extends DurableObject<Env> {
 
   /** Protective stops, one watch at a time: the alarm's and a cycle's must not both fire the same stop. */
   private watchStops(nowMs: number): Promise<void> {
-    if (this.watching) return this.watching;
-    const work = this.watchStopsOnce(nowMs).finally(() => {
-      this.watching = null;
-    });
-    this.watching = work;
-    return work;
+    this.watching ??= this.watchStopsOnce(nowMs).finally(() => (this.watching = null));
+    return this.watching;
   }
 
   private async watchStopsOnce(nowMs: number): Promise<void> {

@@ -1,3 +1,4 @@
+import { Decimal } from "../core/money.js";
 import type { ScopeMark } from "../core/risk/report.js";
 import { type MonitorEffects, type MonitorState, RECENT_ALERTS } from "../core/risk/monitor/index.js";
 import { scopeKey } from "../core/risk/breakers.js";
@@ -49,7 +50,12 @@ export function persistEffects(sql: SqlStorage, outbox: Outbox, effects: Monitor
     sql.exec(`INSERT OR REPLACE INTO alerts (key, alert, active, last_ms) VALUES (?, ?, ?, ?)`, a.key, JSON.stringify(a), active ? 1 : 0, a.lastAtMs);
     outbox.enqueue({ t: "risk_alert", alert: { key: a.key, firstAtMs: a.firstAtMs, level: a.level, rule: a.rule, scope: JSON.stringify(a.scope), message: a.message, lastAtMs: a.lastAtMs, clearedAtMs: a.clearedAtMs } });
   }
-  if (effects.snapshot) outbox.enqueue({ t: "risk_snapshot", snapshot: effects.snapshot });
+  if (effects.snapshot) {
+    outbox.enqueue({ t: "risk_snapshot", snapshot: effects.snapshot });
+    // The desk's equity curve, beside the agents' and the farms' (cash: equity less what positions are worth).
+    const s = effects.snapshot;
+    outbox.enqueue({ t: "equity", scope: "desk", atMs: s.asOfMs, equity: s.equity, cash: new Decimal(s.equity).minus(s.grossExposure).toFixed(2) });
+  }
   for (const r of effects.runs) outbox.emit(r.runId, r.events, nowMs);
 }
 

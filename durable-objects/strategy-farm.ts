@@ -1,6 +1,6 @@
 import { CASH } from "../core/ledger.js";
 import { type Json, custom, toolCall } from "../core/events.js";
-import { type FarmModePatch, applyModePatch } from "../core/farm/mode.js";
+import { type FarmModePatch, applyModePatch, farmModeSchema } from "../core/farm/mode.js";
 import { decideVerdict, flattenVerdict } from "../core/farm/modes.js";
 import { performanceRecord } from "../core/farm/performance.js";
 import { parseFarmReport } from "../core/farm/report.js";
@@ -69,13 +69,17 @@ export class StrategyFarm extends WalletActor {
       const views = this.store.views(proposal.view.symbol);
       verdict = decideVerdict(mode, { views, proposal, votes, members, nowMs: report.atMs });
     }
-    this.tx(() => {
+    // A repeat of this cycle that raced us (while votes were awaited) may have answered first: its verdict stands.
+    const answered = this.tx(() => {
+      const first = this.store.verdict(report.cycleId);
+      if (first !== undefined) return first;
       if (verdict) this.recordVerdict(report, verdict);
       this.sampleEquity(report.atMs);
+      return verdict;
     });
     this.armAlarm();
     await this.drain();
-    return verdict;
+    return answered;
   }
 
   /** Keeps the verdict for retries and tells the farm's thread. Call inside `tx`. */
@@ -102,6 +106,11 @@ export class StrategyFarm extends WalletActor {
     });
   }
 
+  /** The farm's latest verdicts, newest first (it keeps the last 500). */
+  async verdicts(limit = 20): Promise<Array<{ cycleId: string; agent: string; atMs: number; verdict: FarmVerdict }>> {
+    return this.store.recentVerdicts(Math.max(1, Math.min(500, Math.trunc(limit) || 20)));
+  }
+
   /** The farm's decision mode now. */
   async mode(): Promise<FarmMode> {
     return this.currentMode();
@@ -113,10 +122,13 @@ export class StrategyFarm extends WalletActor {
    */
   async setMode(patch: FarmModePatch, by: string, reason: string): Promise<{ ok: true; mode: FarmMode } | Refused> {
     if (!this.record) return { ok: false, code: "unknown_wallet", message: "no such farm: it was never created" };
+    // Checked here too: the risk monitor calls this over RPC, not through the route's schema.
+    const checked = farmModeSchema.safeParse(patch);
+    if (!checked.success) return { ok: false, code: "invalid_request", message: `invalid farm mode: ${checked.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}` };
     const nowMs = Date.now();
     const out = this.tx(() => {
       const { mode: current, version } = this.store.mode(this.record?.createdAtMs ?? nowMs);
-      const applied = applyModePatch(current, patch, by, reason, nowMs, this.activeMembers());
+      const applied = applyModePatch(current, checked.data, by.slice(0, 120), reason.slice(0, 200), nowMs, this.activeMembers());
       if (!applied.ok) return applied;
       this.store.writeMode(applied.mode, version + 1);
       const args = JSON.parse(JSON.stringify({ patch, by, reason })) as Json;

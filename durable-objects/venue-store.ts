@@ -1,7 +1,8 @@
 import type { Candle, Fill, VenueOrder } from "../core/market.js";
 import type { MarketState } from "../core/market-sim.js";
 import { marketStartMs } from "../core/paper-venue/history.js";
-import { type OrderRecord, type RestingBook, type VenueStep, emptyRestingBook } from "../core/paper-venue/index.js";
+import { HOURS_KEPT, type OrderRecord, type RestingBook, type VenueStep, emptyRestingBook, rollUpHours } from "../core/paper-venue/index.js";
+import { HOUR_MS } from "../core/paper-venue/market-clock.js";
 
 interface CandleRow {
   symbol: string;
@@ -29,6 +30,7 @@ export class VenueStore {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS fills (fill_id TEXT PRIMARY KEY, client_order_id TEXT NOT NULL, account TEXT NOT NULL, fill_json TEXT NOT NULL, delivered INTEGER NOT NULL, time_ms INTEGER NOT NULL)`);
     this.sql.exec(`CREATE INDEX IF NOT EXISTS fills_order ON fills (client_order_id)`);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS candles (symbol TEXT NOT NULL, open_time INTEGER NOT NULL, open TEXT NOT NULL, high TEXT NOT NULL, low TEXT NOT NULL, close TEXT NOT NULL, volume TEXT NOT NULL, PRIMARY KEY (symbol, open_time))`);
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS candles_hourly (symbol TEXT NOT NULL, open_time INTEGER NOT NULL, open TEXT NOT NULL, high TEXT NOT NULL, low TEXT NOT NULL, close TEXT NOT NULL, volume TEXT NOT NULL, PRIMARY KEY (symbol, open_time))`);
   }
 
   meta(key: string): string | null {
@@ -63,9 +65,29 @@ export class VenueStore {
     return Object.fromEntries(rows.map((r) => [r.symbol, candleOf(r)]));
   }
 
-  /** A symbol's kept minutes from `sinceMs` on, oldest first. */
-  candles(symbol: string, sinceMs = Number.MIN_SAFE_INTEGER): Candle[] {
-    return this.sql.exec<CandleRow>(`SELECT * FROM candles WHERE symbol = ? AND open_time >= ? ORDER BY open_time`, symbol, sinceMs).toArray().map(candleOf);
+  /** A symbol's kept minutes from `sinceMs` on (and before `beforeMs`), oldest first. */
+  candles(symbol: string, sinceMs = Number.MIN_SAFE_INTEGER, beforeMs = Number.MAX_SAFE_INTEGER): Candle[] {
+    return this.sql.exec<CandleRow>(`SELECT * FROM candles WHERE symbol = ? AND open_time >= ? AND open_time < ? ORDER BY open_time`, symbol, sinceMs, beforeMs).toArray().map(candleOf);
+  }
+
+  /** A symbol's hourly candles of minutes no longer kept, from `sinceMs` on, oldest first. */
+  hourlyCandles(symbol: string, sinceMs: number): Candle[] {
+    return this.sql.exec<CandleRow>(`SELECT * FROM candles_hourly WHERE symbol = ? AND open_time >= ? ORDER BY open_time`, symbol, sinceMs).toArray().map(candleOf);
+  }
+
+  /** Rolls the minutes before `beforeMs` up into hourly rows, then drops them (and hours past retention). */
+  private dropMinutes(symbol: string, beforeMs: number): void {
+    const dropped = this.candles(symbol, Number.MIN_SAFE_INTEGER, beforeMs);
+    if (dropped.length === 0) return;
+    const firstHour = Math.floor((dropped[0] as Candle).openTimeMs / HOUR_MS) * HOUR_MS;
+    const kept = new Map(this.hourlyCandles(symbol, firstHour).map((c) => [c.openTimeMs, c]));
+    for (const c of rollUpHours(kept, dropped)) this.writeCandle("candles_hourly", symbol, c);
+    this.sql.exec(`DELETE FROM candles WHERE symbol = ? AND open_time < ?`, symbol, beforeMs);
+    this.sql.exec(`DELETE FROM candles_hourly WHERE symbol = ? AND open_time < ?`, symbol, beforeMs - HOURS_KEPT * HOUR_MS);
+  }
+
+  private writeCandle(table: "candles" | "candles_hourly", symbol: string, c: Candle): void {
+    this.sql.exec(`INSERT OR REPLACE INTO ${table} (symbol, open_time, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?)`, symbol, c.openTimeMs, c.open, c.high, c.low, c.close, c.volume);
   }
 
   /** The open time of the oldest minute kept of any symbol (null: none). */
@@ -155,9 +177,7 @@ export class VenueStore {
     for (const r of step.resting) this.sql.exec(`INSERT OR REPLACE INTO resting (symbol, book) VALUES (?, ?)`, r.symbol, JSON.stringify(r));
     for (const r of step.orders) this.saveOrder(r.account, r.order);
     for (const { account, fill } of step.fills) this.saveFills(account, [fill]);
-    for (const { symbol, candle: c } of step.candles) {
-      this.sql.exec(`INSERT OR REPLACE INTO candles (symbol, open_time, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?)`, symbol, c.openTimeMs, c.open, c.high, c.low, c.close, c.volume);
-    }
-    for (const [symbol, beforeMs] of Object.entries(step.dropCandlesBeforeMs)) this.sql.exec(`DELETE FROM candles WHERE symbol = ? AND open_time < ?`, symbol, beforeMs);
+    for (const { symbol, candle } of step.candles) this.writeCandle("candles", symbol, candle);
+    for (const [symbol, beforeMs] of Object.entries(step.dropCandlesBeforeMs)) this.dropMinutes(symbol, beforeMs);
   }
 }

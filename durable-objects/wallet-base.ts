@@ -6,6 +6,7 @@ import { RESERVED } from "../core/orders.js";
 import type { WalletRecord } from "../core/wallets.js";
 import type { HistoryRecord } from "../adapters/db/history.js";
 import { Outbox } from "./outbox.js";
+import type { RunEnds } from "../core/agents/approval.js";
 import type { FaultPoint, WalletState } from "../core/messages.js";
 import { BASE_SCHEMA, EVENTS_SCHEMA, countPending, migrate } from "./wallet-store.js";
 
@@ -108,9 +109,9 @@ export abstract class WalletBase extends DurableObject<Env> {
   }
 
   /** Queues one run on this wallet's thread (see Outbox.emit). Call inside `tx`. */
-  protected emit(runId: string, events: readonly BaseEvent[], atMs: number): void {
+  protected emit(runId: string, events: readonly BaseEvent[], atMs: number, ends?: RunEnds): void {
     if (!this.record) return;
-    this.outbox.emit(runId, events, atMs);
+    this.outbox.emit(runId, events, atMs, ends);
   }
 
   /** After a change: history to D1 and events to the hub, both retried by the alarm if they fail. */

@@ -1,6 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { equitySeries } from "../adapters/db/agents.js";
 import { EventType } from "../core/events.js";
 import type { AgentView, FarmReport, Proposal, Vote } from "../core/farm/types.js";
 import { farmStub } from "../durable-objects/stubs.js";
@@ -86,6 +87,13 @@ describe("PUT /api/farms/:id/mode", () => {
     expect((await api("GET", "/api/farms/council", { role: "viewer" })).body.farm.mode.mode).toBe("independent");
   });
 
+  it("when another object sets a mode over RPC with a bad patch then it is refused, not stored", async () => {
+    const out = await farmStub(env, "farm:arbitrage").setMode({ mode: "emergency", voteTimeoutMs: 1 }, "monitor", "drawdown");
+    expect(out).toMatchObject({ ok: false, code: "invalid_request" });
+    expect((await farmStub(env, "farm:arbitrage").mode()).mode).toBe("independent");
+    expect(await farmStub(env, "farm:arbitrage").setMode({ mode: "emergency", emergency: "flatten" }, "monitor", "desk drawdown 12%")).toMatchObject({ ok: true, mode: { mode: "emergency", setBy: "monitor" } });
+  });
+
   it("when a trader sets a mode then it is stored with who and why, and a repeat with the same key replays it", async () => {
     const key = crypto.randomUUID();
     const res = await setMode("pairs", { mode: "collaborative", viewTtlMs: 30_000, reason: "pairs and mean reversion disagree" }, key);
@@ -130,6 +138,8 @@ describe("the farm's cycle", () => {
     expect(verdict?.action).toBe("go");
     expect(verdict?.scale).toBeCloseTo(0.75, 12);
     expect(verdict?.reason).toContain("dev's sell 0.25 nets cara's buy BTC-USD to 75%");
+    const detail = await api("GET", "/api/farms/council", { role: "viewer" });
+    expect(detail.body.verdicts[0]).toMatchObject({ agent: "agent:cara", verdict: { mode: "collaborative", action: "go", reason: verdict?.reason } });
   });
 
   it("when a report is malformed or from an outsider then it is refused and nothing is kept", async () => {
@@ -145,7 +155,23 @@ describe("the farm's cycle", () => {
     for (const [agent, equity] of [["agent:cara", "100.5"], ["agent:dev", "200.25"], ["agent:eli", "0.25"]] as const) await farm.cycle(report(agent, null, { equity }));
     const s = await farm.summary();
     expect(s?.equity).toBe("301");
+    const samples = await equitySeries(env.DB, COUNCIL, { sinceMs: clockMs - 45_000, limit: 100 });
+    expect(samples.at(-1)).toMatchObject({ atMs: clockMs, equity: "301", cash: "0" });
+    expect((await api("GET", "/api/farms/council", { role: "viewer" })).body.farm.equity).toBe("301");
     expect(s?.agents.find((a) => a.id === "agent:dev")).toMatchObject({ equity: "200.25", weight: 1 });
+  });
+
+  it("when reports come closer than 10 s apart then the farm's equity is sampled into D1 once", async () => {
+    const farm = farmStub(env, COUNCIL);
+    clockMs += 60_000;
+    const from = clockMs;
+    for (let i = 0; i < 4; i++) {
+      clockMs += 3_000 - 15_000;
+      await farm.cycle(report("agent:cara", null, { equity: String(500 + i) }));
+    }
+    const samples = await equitySeries(env.DB, COUNCIL, { sinceMs: from, limit: 100 });
+    expect(samples.map((p) => p.atMs)).toEqual([from + 3_000]);
+    expect(samples[0]?.equity).toBe("700.5");
   });
 });
 
@@ -169,7 +195,7 @@ describe("consensus", () => {
   });
 
   it("when the quorum is met despite a member that throws then the order goes", async () => {
-    expect((await setMode("council", { quorum: 0.6 })).status).toBe(200);
+    expect((await setMode("council", { mode: "consensus", quorum: 0.6, voteTimeoutMs: 1_000 })).status).toBe(200);
     await votes(async (agent) => {
       if (agent === "agent:eli") throw new Error("strategy not warmed up");
       return { agent, vote: "approve", confidence: 0.5, reason: "agree" };
@@ -177,6 +203,22 @@ describe("consensus", () => {
     const verdict = await farmStub(env, COUNCIL).cycle(report("agent:cara", "buy"));
     expect(verdict?.action).toBe("go");
     expect(verdict?.votes.find((v) => v.agent === "agent:eli")).toMatchObject({ vote: "abstain", reason: "could not vote: strategy not warmed up" });
+  });
+
+  it("when a cycle is retried while its first attempt still awaits votes then both get one verdict", async () => {
+    expect((await setMode("council", { mode: "consensus", quorum: 1, voteTimeoutMs: 1_000 })).status).toBe(200);
+    let calls = 0;
+    await votes(async (agent) => {
+      // The first attempt's votes approve slowly; the retry's reject at once and settle first.
+      const first = calls++ < 2;
+      await new Promise((r) => setTimeout(r, first ? 200 : 10));
+      return { agent, vote: first ? "approve" : "reject", confidence: 0.5, reason: first ? "agree" : "disagree" };
+    });
+    const r = report("agent:cara", "buy");
+    const farm = farmStub(env, COUNCIL);
+    const [a, b] = await Promise.all([farm.cycle(r), new Promise((res) => setTimeout(res, 20)).then(() => farm.cycle(r))]);
+    expect(b?.action).toBe("veto");
+    expect(a).toEqual(b);
   });
 
   it("when the members' own objects are asked (no stub) then their failures count as abstentions", async () => {

@@ -11,6 +11,8 @@ interface CivalSecrets {
   TELEGRAM_CHAT_ID?: string;
   /** Overrides the Telegram Bot API's address (tests, proxies). */
   TELEGRAM_API_URL?: string;
+  /** "paused": agents configured by default (the demo seed, a create without a configuration) start paused; default: they trade. */
+  CIVAL_AGENTS_START?: string;
   /** Seconds between the risk monitor's full cycles (default 10). */
   RISK_CYCLE_SECONDS?: string;
 }

@@ -1,7 +1,7 @@
 import { type BaseEvent, custom, toolCall } from "../events.js";
 import { type Balances, CASH, type JournalEntry } from "../ledger.js";
 import type { Fill, OrderRequest, SymbolSpec, VenueOrder } from "../market.js";
-import type { SubmitResult } from "../messages.js";
+import type { PlaceOrigin, SubmitResult } from "../messages.js";
 import { ZERO, dec, str } from "../money.js";
 import { type AgentOrder, type OrderEntry, fillEntry, releaseEntry, reservationUsed, reserveEntry } from "../orders.js";
 import type { RefusalCode, Refused } from "../refusals.js";
@@ -55,7 +55,7 @@ export interface AgentEffects {
 
 export type AgentCommand =
   /** Reserve for an order the risk monitor allowed and write it, pending, before the venue is called. */
-  | { readonly kind: "place"; readonly venueId: string; readonly request: OrderRequest; readonly reservation: { readonly asset: string; readonly amount: string }; readonly origin: "agent" | "risk"; readonly risk: PreTradeDecision }
+  | { readonly kind: "place"; readonly venueId: string; readonly request: OrderRequest; readonly reservation: { readonly asset: string; readonly amount: string }; readonly origin: PlaceOrigin; readonly risk: PreTradeDecision }
   /** The venue's word on an order (its submit or cancel reply, or the alarm's look-up): its fills, then its status. */
   | { readonly kind: "venue_answer"; readonly clientOrderId: string; readonly venueId: string; readonly symbols: readonly SymbolSpec[]; readonly answer: SubmitResult }
   /** The venue's answer never came: the order is `unknown` until the alarm looks it up. */

@@ -1,7 +1,7 @@
 import type { Balances } from "../ledger.js";
 import type { OrderRequest, SymbolSpec, VenueSpec } from "../market.js";
 import { paperVenueSpec } from "../paper-venues.js";
-import type { OrderCheck, SubmitOptions } from "../messages.js";
+import type { OrderCheck, PlaceOrigin, SubmitOptions } from "../messages.js";
 import { type Decimal, ZERO, dec } from "../money.js";
 import type { Refused } from "../refusals.js";
 import type { PreTradeDecision, PreTradeOrder } from "../risk/types.js";
@@ -30,8 +30,8 @@ export function admitOrder(record: WalletRecord | null, venueId: string, venue: 
   return { ok: true, venue, spec };
 }
 
-/** The order as the risk monitor checks it. Only the monitor's own orders may be reduce-only, and only when they reduce. */
-export function preTradeOrder(record: WalletRecord, venueId: string, req: OrderRequest, spec: SymbolSpec, origin: "agent" | "risk", balances: Balances): PreTradeOrder {
+/** The order as the risk monitor checks it. Only the monitor's own orders and an operator's close may be reduce-only, and only when they reduce. */
+export function preTradeOrder(record: WalletRecord, venueId: string, req: OrderRequest, spec: SymbolSpec, origin: PlaceOrigin, balances: Balances): PreTradeOrder {
   return {
     agent: record.id,
     farm: farmOf(record),
@@ -40,7 +40,7 @@ export function preTradeOrder(record: WalletRecord, venueId: string, req: OrderR
     side: req.side,
     quantity: req.quantity,
     price: req.price,
-    reduceOnly: origin === "risk" && reduces(balances, venueId, req),
+    reduceOnly: origin !== "agent" && reduces(balances, venueId, req),
     lotSize: spec.lotSize,
     minNotional: spec.minNotional,
   };

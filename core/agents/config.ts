@@ -36,7 +36,7 @@ export const sizingSchema = z.discriminatedUnion("mode", [
 /** What `PUT /api/agents/:id/config` accepts: any of the fields; the rest stay as they are. */
 export const agentConfigPatchSchema = z.strictObject({
   strategy: z.enum(STRATEGY_IDS).optional(),
-  params: z.record(z.string(), z.unknown()).optional(),
+  params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])).optional(),
   symbols: z.array(symbolSchema).min(1).max(2).optional(),
   venues: z.array(venueIdSchema).min(1).max(2).optional(),
   barInterval: z.enum(BAR_INTERVALS).optional(),
@@ -104,7 +104,7 @@ export function resolveConfig(current: AgentConfig | null, patch: AgentConfigPat
   }
   const config: AgentConfig = {
     strategy: strategyId,
-    params: parsed.data as Record<string, unknown>,
+    params: parsed.data as AgentConfig["params"],
     symbols,
     venues,
     barInterval: patch.barInterval ?? current?.barInterval ?? "1m",

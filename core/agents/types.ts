@@ -5,6 +5,9 @@
  */
 import type { StrategyId } from "../strategies/types.js";
 
+/** A strategy parameter's value (every strategy's parameters are flat numbers, words and switches). */
+export type StrategyParam = number | string | boolean | null;
+
 /** The bar lengths a strategy may run on (the venues' candle intervals). */
 export type BarInterval = "1m" | "5m" | "15m" | "1h" | "4h" | "1d";
 
@@ -20,7 +23,7 @@ export type SizingConfig =
 export interface AgentConfig {
   readonly strategy: StrategyId;
   /** The strategy's parameters, as its zod schema parsed them (defaults filled in). */
-  readonly params: Record<string, unknown>;
+  readonly params: Readonly<Record<string, StrategyParam>>;
   /** Symbols traded, in the strategy's instrument order (pairs: two symbols). */
   readonly symbols: readonly string[];
   /** Venues, in the strategy's instrument order (arbitrage: two venues, one symbol). */
@@ -169,18 +172,4 @@ export interface AgentSummary {
 export interface EquityPoint {
   readonly atMs: number;
   readonly equity: string;
-}
-
-/** What `Venue.marketView(symbols, interval, limit)` answers: one call per venue per cycle. */
-export interface MarketView {
-  readonly venue: string;
-  readonly trading: "paper" | "live";
-  /** The venue's clock when it answered (paper time). */
-  readonly nowMs: number;
-  readonly symbols: ReadonlyArray<{
-    readonly symbol: string;
-    /** Oldest first, at the interval asked; the last may still be forming (openTimeMs + interval > nowMs). */
-    readonly candles: ReadonlyArray<import("../market.js").Candle>;
-    readonly ticker: import("../market.js").Ticker | null;
-  }>;
 }

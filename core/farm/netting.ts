@@ -35,7 +35,8 @@ export function liveViews(views: readonly AgentView[], symbol: string, nowMs: nu
  * The one netting rule, used inside a farm (collaborative mode) and by the desk across farms:
  * contributions of the live views of the proposal's symbol (one per agent, the newest, the
  * proposer's own included) are summed; what survives on the proposal's side, over its gross,
- * is the share of the order that goes. An exit (a reducing order) is never scaled.
+ * is the share of the order that goes. An exit (a reducing order) and an order of a
+ * market-neutral view (a hold: quotes, arbitrage legs) are never scaled.
  */
 export function netViews(views: readonly AgentView[], proposal: Proposal, nowMs: number, ttlMs: number): Netting {
   const sign = sideSign(proposal.side);
@@ -50,6 +51,8 @@ export function netViews(views: readonly AgentView[], proposal: Proposal, nowMs:
   }
   against.sort((a, b) => b.c - a.c);
   const onSide = net * sign;
-  const scale = proposal.reducing ? 1 : onSide <= 0 || gross <= 0 ? 0 : Math.min(1, onSide / gross);
+  // An exit, or an order from a market-neutral view (quotes, arbitrage legs: the view holds), takes no side to net.
+  const neutral = proposal.reducing || sideSign(proposal.view.side) === 0;
+  const scale = neutral ? 1 : onSide <= 0 || gross <= 0 ? 0 : Math.min(1, onSide / gross);
   return { net, gross, scale, against: against.map((a) => a.view) };
 }

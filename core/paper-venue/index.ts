@@ -4,6 +4,7 @@
  * cancelPaper, then read the step's orders and fills).
  */
 export * from "./machine.js";
-export { CANDLES_KEPT, MAX_CATCH_UP_STEPS, type SymbolCandle, advanceMarket, gridPoint, keepMinutes, mergeCandle } from "./market-clock.js";
+export { CANDLES_KEPT, HOURS_KEPT, MAX_CATCH_UP_STEPS, type SymbolCandle, advanceMarket, gridPoint, keepMinutes, mergeCandle, rollUpHours } from "./market-clock.js";
 export { type MatchingSpec, type RestingBook, type RestingOrder, emptyRestingBook } from "./rules.js";
 export * from "./candles.js";
+export { HISTORY_BARS, type MarketView, buildHistory, cachedHistoryCandles, historyCandles, joinCandles, marketStartMs } from "./history.js";

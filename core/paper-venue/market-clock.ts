@@ -3,7 +3,7 @@
  * so every paper venue walks the same path and they agree; one-minute candles (with the simulated
  * volume) are recorded on the way and merged with the minute already kept.
  */
-import type { Candle, SymbolSpec } from "../market.js";
+import { type Candle, type SymbolSpec, aggregateCandles } from "../market.js";
 import { type MarketState, assetIndex, createMarket, stepMarket, venueMid } from "../market-sim.js";
 import { Decimal, str } from "../money.js";
 import { MARKET_STEP_MS, PAPER_MARKET, PAPER_MARKET_SEED } from "../paper-venues.js";
@@ -13,8 +13,11 @@ import { gridFromFloat, stepsOf } from "../ticks.js";
 export const MAX_CATCH_UP_STEPS = 86_400;
 export const DAY_MS = 86_400_000;
 export const MINUTE_MS = 60_000;
-/** One-minute candles kept per symbol; longer intervals are built from them. */
-export const CANDLES_KEPT = 2_000;
+/** One-minute candles kept per symbol (10.4 days: 1,000 bars of 15m); longer intervals are built from them. */
+export const CANDLES_KEPT = 15_000;
+/** Hourly candles kept per symbol for minutes already dropped (1,000 days), so a long-running desk's 1h/4h/1d bars have no gap. */
+export const HOURS_KEPT = 24_000;
+export const HOUR_MS = 3_600_000;
 
 /** One symbol's one-minute candle. */
 export interface SymbolCandle {
@@ -121,4 +124,15 @@ export function keepMinutes(latest: Readonly<Record<string, Candle>>, minutes: r
     dropBeforeMs[symbol] = Math.max(dropBeforeMs[symbol] ?? Number.MIN_SAFE_INTEGER, candle.openTimeMs - CANDLES_KEPT * MINUTE_MS);
   }
   return { writes, latest: last, dropBeforeMs };
+}
+
+/**
+ * Minutes about to be dropped (oldest first) rolled up into hourly candles, each merged after the
+ * hourly row already kept for its hour (which holds that hour's earlier minutes).
+ */
+export function rollUpHours(kept: ReadonlyMap<number, Candle>, dropped: readonly Candle[]): Candle[] {
+  return aggregateCandles(dropped, HOUR_MS).map((h) => {
+    const prior = kept.get(h.openTimeMs);
+    return prior ? (aggregateCandles([prior, h], HOUR_MS)[0] as Candle) : h;
+  });
 }

@@ -81,6 +81,11 @@ class MarketMakingRunner implements StrategyRunner {
     return new QuoteSignal(q, clamp(liquidity / half, 0, 1), quotes, this.reservation, mid, sigma, half);
   }
 
+  /** The quotes are not resting (an agent's warm-up, a cancel): quote on the next bar whatever the mid did. */
+  forget(): void {
+    this.quotedMid = NaN;
+  }
+
   /** Whether to requote now: every bar, or when the mid or the inventory moved since the last quotes. */
   private due(mid: number, exposure: number): boolean {
     if (this.p.requoteBp === 0 || Number.isNaN(this.quotedMid)) return true;

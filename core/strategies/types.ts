@@ -102,6 +102,12 @@ export interface StrategyRunner {
   readonly plots: readonly string[];
   /** Writes the current value of each plot into out[0..plots.length) (NaN while warming up). */
   plot(out: Float64Array): void;
+  /**
+   * What it last asked for is not in place (a live agent warmed up on history it never traded, or
+   * its quotes were cancelled): decide afresh on the next bar rather than keep it. Optional: only
+   * strategies that hold back repeats of a standing request need it.
+   */
+  forget?(): void;
 }
 
 /** A strategy: its parameters (a zod schema with defaults and bounds) and how to start it. */

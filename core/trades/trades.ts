@@ -10,8 +10,8 @@
  *   the fee (a buy's lot holds qty − fee; a sell gives up qty + fee) and the fee counts as
  *   fee × price in quote, so the quote paid or received is still price × qty;
  * - in any other asset: counted as quote (the desk has no price for it here).
- * A lot's entry fee, and a sell's fee, is shared between portions pro rata by quantity, the last
- * portion taking what is left, so the portions add up to the fee exactly.
+ * A lot's entry fee, and a sell's fee, is shared between portions pro rata by quantity (rounded
+ * down), the last portion taking what is left, so the portions add up to the fee exactly.
  *
  * A sell beyond the open lots (a position older than the fills given) closes what there is; the
  * rest has no known entry and makes no trade.
@@ -34,7 +34,11 @@ interface Lot {
 interface Book {
   readonly venue: string;
   readonly symbol: string;
+  /** Lots in the order they were bought; those before `head` are closed (a queue without shifting). */
   readonly lots: Lot[];
+  head: number;
+  /** Σ qty of the open lots. */
+  held: Decimal;
   /** The fill that opened the position from flat: the open trade's id. */
   openedBy: string | null;
 }
@@ -66,10 +70,13 @@ export function baseMoved(fill: TradeFill): Decimal {
   return fill.side === "buy" ? qty.minus(baseFee) : qty.plus(baseFee).neg();
 }
 
-/** `part` of `whole`'s `amount`, rounded to the money scale (the caller gives the last portion the rest). */
+/**
+ * `part` of `whole`'s `amount`, rounded down to the money scale: the caller gives the last portion
+ * the rest, which rounding down keeps at or above its own share (never a negative fee).
+ */
 function share(amount: Decimal, part: Decimal, whole: Decimal): Decimal {
   if (whole.isZero()) return ZERO;
-  return amount.times(part).div(whole).toDecimalPlaces(PORTION_SCALE, Decimal.ROUND_HALF_EVEN);
+  return amount.times(part).div(whole).toDecimalPlaces(PORTION_SCALE, Decimal.ROUND_DOWN);
 }
 
 /** Percent of `pnl` over `cost` as a number; 0 when the cost is zero. */
@@ -89,7 +96,7 @@ function bookFor(books: Map<string, Book>, fill: TradeFill): Book {
   const key = `${fill.venue}\u0000${fill.symbol}`;
   let book = books.get(key);
   if (!book) {
-    book = { venue: fill.venue, symbol: fill.symbol, lots: [], openedBy: null };
+    book = { venue: fill.venue, symbol: fill.symbol, lots: [], head: 0, held: ZERO, openedBy: null };
     books.set(key, book);
   }
   return book;
@@ -98,20 +105,22 @@ function bookFor(books: Map<string, Book>, fill: TradeFill): Book {
 function openLot(book: Book, fill: TradeFill): void {
   const qty = baseMoved(fill);
   if (qty.lte(ZERO)) return;
-  if (book.lots.length === 0) book.openedBy = fill.fillId;
+  if (book.held.isZero()) book.openedBy = fill.fillId;
   book.lots.push({ fillId: fill.fillId, timeMs: fill.timeMs, price: dec(fill.price), qty, fee: feeInQuote(fill) });
+  book.held = book.held.plus(qty);
 }
 
 /** Closes lots first in, first out against a sell; one closed trade per lot portion. */
 function closeLots(book: Book, fill: TradeFill, out: ClosedTrade[]): void {
   const sold = baseMoved(fill).neg();
+  if (sold.lte(ZERO)) return;
   const exitPrice = dec(fill.price);
   const sellFee = feeInQuote(fill);
-  const matched = Decimal.min(sold, book.lots.reduce((s, l) => s.plus(l.qty), ZERO));
+  const matched = Decimal.min(sold, book.held);
   let left = matched;
   let feeLeft = matched.eq(sold) ? sellFee : share(sellFee, matched, sold);
   while (left.gt(ZERO)) {
-    const lot = book.lots[0];
+    const lot = book.lots[book.head];
     if (!lot) break;
     const qty = Decimal.min(left, lot.qty);
     const whole = qty.eq(lot.qty);
@@ -138,19 +147,21 @@ function closeLots(book: Book, fill: TradeFill, out: ClosedTrade[]): void {
     lot.fee = lot.fee.minus(entryFee);
     feeLeft = feeLeft.minus(exitFee);
     left = left.minus(qty);
-    if (lot.qty.isZero()) book.lots.shift();
+    if (lot.qty.isZero()) book.head++;
   }
-  if (book.lots.length === 0) book.openedBy = null;
+  book.held = book.held.minus(matched);
+  if (book.held.isZero()) book.openedBy = null;
 }
 
 /** The position left in a book as one open trade (null when flat). */
 function openTradeOf(book: Book, marks: PriceOf, nowMs: number, stops: PriceOf | undefined): OpenTrade | null {
-  const first = book.lots[0];
+  const first = book.lots[book.head];
   if (!first) return null;
   let qty = ZERO;
   let cost = ZERO;
   let fees = ZERO;
-  for (const lot of book.lots) {
+  for (let i = book.head; i < book.lots.length; i++) {
+    const lot = book.lots[i] as Lot;
     qty = qty.plus(lot.qty);
     cost = cost.plus(lot.price.times(lot.qty));
     fees = fees.plus(lot.fee);

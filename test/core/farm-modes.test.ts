@@ -3,6 +3,11 @@ import { describe, expect, it } from "vitest";
 import { applyModePatch, defaultFarmMode, farmModeBodySchema, farmModeSchema } from "../../core/farm/mode.js";
 import { decideVerdict, flattenVerdict, quorumNeeded } from "../../core/farm/modes.js";
 import { contribution, netViews } from "../../core/farm/netting.js";
+import { performanceRecord } from "../../core/farm/performance.js";
+import { farmEquity } from "../../core/farm/summary.js";
+import { str } from "../../core/money.js";
+import { performanceWeight } from "../../core/rebalance.js";
+import type { Attribution } from "../../core/trades/types.js";
 import { parseFarmReport } from "../../core/farm/report.js";
 import type { AgentView, FarmMode, Proposal, Vote } from "../../core/farm/types.js";
 
@@ -265,5 +270,30 @@ describe("farm reports", () => {
     expect(parseFarmReport({ ...report, views: [view("b", "buy", 1, 1)] })).toMatchObject({ ok: false, message: "agent:a reported a view of agent:b" });
     expect(parseFarmReport({ ...report, views: [{ ...v, strength: 2 }] }).ok).toBe(false);
     expect(parseFarmReport({ ...report, equity: "lots" }).ok).toBe(false);
+  });
+});
+
+describe("performance and equity", () => {
+  const attribution = (realizedPnl: string, unrealizedPnl: string, fees: string): Attribution => ({ scope: "agent:a", realizedPnl, unrealizedPnl, fees, slippage: "0", closedTrades: 1, wins: 1, hitRate: 1 });
+
+  it("when an agent has an attribution then its weight is 1 + (realized + unrealized) / capital, fees not taken twice", () => {
+    const record = performanceRecord(attribution("150", "-50", "30"), { pnl: "7", capital: "1000" });
+    expect(record && str(record.pnl)).toBe("100");
+    expect(str(performanceWeight(record))).toBe("1.1");
+  });
+
+  it("when there is no attribution then the track record stands, and with neither the weight is 1", () => {
+    expect(str(performanceWeight(performanceRecord(null, { pnl: "-500", capital: "1000" })))).toBe("0.5");
+    expect(performanceRecord(attribution("1", "1", "0"), null)).toBeNull();
+    expect(str(performanceWeight(null))).toBe("1");
+  });
+
+  it("when members reported then the farm's equity adds the active ones' last equity to its cash", () => {
+    const members = [
+      { id: "agent:a", status: "active", equity: "100.1", weight: 1 },
+      { id: "agent:b", status: "archived", equity: "999", weight: 1 },
+      { id: "agent:c", status: "active", equity: null, weight: null },
+    ];
+    expect(str(farmEquity("0.2", members))).toBe("100.3");
   });
 });

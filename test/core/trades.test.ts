@@ -118,11 +118,13 @@ describe("tradesOf: fees", () => {
     expect(closed[0]?.realizedPnl).toBe(str(dec("109.89").minus("0.10989").minus("100")));
   });
 
-  it("when one sell closes several lots then its fee is shared by quantity and the shares add up to it", () => {
-    const fills = [fill("buy", "1", "100"), fill("buy", "1", "100"), fill("buy", "1", "100"), fill("sell", "3", "100", { fee: "0.0000000000000000010" })];
+  it("when one sell closes several lots then its fee is shared by quantity, no share is negative and the shares add up to it", () => {
+    const fee = "0.000000000000000002";
+    const fills = [fill("buy", "0.6", "100"), fill("buy", "0.6", "100"), fill("buy", "0.6", "100"), fill("buy", "0.2", "100"), fill("sell", "2", "100", { fee })];
     const { closed } = tradesOf(fills, noMarks, T0);
-    expect(closed).toHaveLength(3);
-    expect(str(sum(closed.map((t) => t.fees)))).toBe("0.000000000000000001");
+    expect(closed).toHaveLength(4);
+    expect(closed.every((t) => dec(t.fees).gte(0))).toBe(true);
+    expect(str(sum(closed.map((t) => t.fees)))).toBe(fee);
   });
 
   it("when paper fills are booked by the ledger then a round trip's realized P&L is the ledger's cash change to the digit", () => {
@@ -198,6 +200,7 @@ describe("tradesOf: property", () => {
           const q = open.find((t) => t.venue === b.venue && t.symbol === b.symbol)?.quantity ?? "0";
           expect(q).toBe(str(held[i] ?? ZERO));
         });
+        expect([...closed, ...open].every((t) => dec(t.fees).gte(0))).toBe(true);
         const att = attribute("agent:p", fills, open, closed);
         expect(att.closedTrades).toBe(closed.length);
         expect(att.fees).toBe(str(sum([...closed.map((t) => t.fees), ...open.map((t) => t.fees)])));

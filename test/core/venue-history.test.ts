@@ -3,7 +3,7 @@ import { CANDLE_INTERVALS, type Candle, type CandleInterval, aggregateCandles } 
 import { createMarket, venuePrice } from "../../core/market-sim.js";
 import { Decimal } from "../../core/money.js";
 import { HISTORY_BARS, buildHistory, cachedHistoryCandles, historyCandles, joinCandles, marketStartMs } from "../../core/paper-venue/history.js";
-import { advanceMarket } from "../../core/paper-venue/market-clock.js";
+import { advanceMarket, rollUpHours } from "../../core/paper-venue/market-clock.js";
 import { PAPER_MARKET, PAPER_MARKET_SEED, paperVenueSpec } from "../../core/paper-venues.js";
 
 const DAY = 86_400_000;
@@ -102,5 +102,23 @@ describe("joining the history with the live minutes", () => {
     expect(joinCandles([c(0, "h"), c(1, "h"), c(2, "h")], [c(1, "r"), c(2, "r"), c(3, "r")], 3)).toEqual([c(1, "r"), c(2, "r"), c(3, "r")]);
     expect(joinCandles([c(0, "h"), c(1, "h")], [c(1, "r")], 5)).toEqual([c(0, "h"), c(1, "r")]);
     expect(joinCandles([c(0, "h")], [], 5)).toEqual([c(0, "h")]);
+  });
+});
+
+describe("rolling dropped minutes up into hours", () => {
+  const m = (t: number, open: string, high: string, low: string, close: string, volume: string): Candle => ({ openTimeMs: t, open, high, low, close, volume });
+  const H = 3_600_000;
+
+  it("when an hour's minutes are dropped in two passes then its hourly row is the aggregate of all of them", () => {
+    const minutes = [m(H, "10", "12", "9", "11", "1"), m(H + 60_000, "11", "15", "11", "14", "2"), m(H + 120_000, "14", "14", "8", "9", "0.5"), m(2 * H, "9", "10", "9", "10", "3")];
+    const first = rollUpHours(new Map(), minutes.slice(0, 2));
+    expect(first).toEqual([m(H, "10", "15", "9", "14", "3")]);
+    const second = rollUpHours(new Map(first.map((c) => [c.openTimeMs, c])), minutes.slice(2));
+    expect(second).toEqual([m(H, "10", "15", "8", "9", "3.5"), m(2 * H, "9", "10", "9", "10", "3")]);
+    expect([second[0]]).toEqual(aggregateCandles(minutes.slice(0, 3), H));
+  });
+
+  it("when nothing is dropped then nothing is rolled up", () => {
+    expect(rollUpHours(new Map(), [])).toEqual([]);
   });
 });

@@ -75,6 +75,13 @@ describe("trading page", () => {
     await expect(page.getByTestId(`order-row-${limitId}`).isVisible()).resolves.toBe(true);
     await expect(page.getByTestId(`order-row-${marketId}`).count()).resolves.toBe(0);
 
+    // The chart reaches back through the venue's history: at 1h, 1,000 bars (the live one among them), with volume and the fill marked.
+    await page.getByTestId("interval-1h").click();
+    const chart = page.getByTestId("candle-chart");
+    const chartCount = (name: string) => chart.getAttribute(`data-${name}`).then(Number).catch(() => 0);
+    await expect.poll(() => chartCount("bars"), { timeout: UPDATE_TIMEOUT_MS }).toBeGreaterThanOrEqual(1_000);
+    await expect.poll(() => chartCount("markers"), { timeout: UPDATE_TIMEOUT_MS }).toBeGreaterThan(0);
+
     await mkdir(fileURLToPath(new URL("../../docs/", import.meta.url)), { recursive: true });
     await page.getByTestId("orders-scope-all").click();
     await page.evaluate(() => window.scrollTo(0, 0));

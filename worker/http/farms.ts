@@ -31,7 +31,9 @@ export const farmRoutes = new Hono<AppEnv>()
     return c.json({ farms: await Promise.all(farms.map((f) => summaryOf(c.env, f))) });
   })
   .get("/:id", async (c) => {
-    return c.json({ farm: await summaryOf(c.env, await farmOf(c)) });
+    const record = await farmOf(c);
+    const [farm, verdicts] = await Promise.all([summaryOf(c.env, record), farmStub(c.env, record.id).verdicts(20)]);
+    return c.json({ farm, verdicts });
   })
   .put("/:id/mode", idempotency(), async (c) => {
     const principal = c.get("principal");

@@ -2,6 +2,7 @@ import {
   CandlestickSeries,
   createChart,
   createSeriesMarkers,
+  HistogramSeries,
   type IPriceLine,
   LineStyle,
   type SeriesMarker,
@@ -9,7 +10,7 @@ import {
 } from "lightweight-charts";
 import { createEffect, on, onCleanup, onMount } from "solid-js";
 import type { Candle } from "../../types.ts";
-import { BUY_COLOR, priceFormatFor, SELL_COLOR, toBars, withLastPrice } from "./chart-data.ts";
+import { BUY_COLOR, priceFormatFor, SELL_COLOR, STOP_COLOR, type StopLine, toBars, volumeBars, withLastPrice } from "./chart-data.ts";
 import { chartOptions } from "./chart-theme.ts";
 
 /** Bars shown when a market is first drawn; older ones are a scroll away. */
@@ -23,8 +24,9 @@ export interface OrderLine {
 }
 
 /**
- * The selected market's candles (lightweight-charts), with the agent's fills as markers and its
- * resting orders as dashed price lines. The last candle follows the ticker between candle polls.
+ * The selected market's candles (lightweight-charts) with their volume underneath, the agent's
+ * fills as markers at their prices, its resting orders as dashed price lines and its open trades'
+ * stops as dotted ones. The last candle follows the ticker between candle polls.
  */
 export function CandleChart(props: {
   /** Changes when the venue, symbol or interval does: the view is reset to the newest bars. */
@@ -35,6 +37,7 @@ export function CandleChart(props: {
   tickSize: string;
   markers: SeriesMarker<UTCTimestamp>[];
   orderLines: readonly OrderLine[];
+  stopLines: readonly StopLine[];
 }) {
   let container!: HTMLDivElement;
 
@@ -47,8 +50,13 @@ export function CandleChart(props: {
       wickUpColor: BUY_COLOR,
       wickDownColor: SELL_COLOR,
     });
+    // Volume on its own scale, in the bottom fifth, under the candles (which keep the top three quarters).
+    const volume = chart.addSeries(HistogramSeries, { priceFormat: { type: "volume" }, priceScaleId: "volume", lastValueVisible: false, priceLineVisible: false });
+    chart.priceScale("volume").applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
+    series.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.25 } });
     const markers = createSeriesMarkers(series, []);
     let lines: IPriceLine[] = [];
+    let stops: IPriceLine[] = [];
     let fittedKey: string | null = null;
     let lastBarTime = 0;
 
@@ -63,6 +71,8 @@ export function CandleChart(props: {
           const shown = candles && tick ? withLastPrice(candles, tick.price, tick.timeMs, props.intervalMs) : (candles ?? []);
           const bars = toBars(shown);
           series.setData(bars);
+          volume.setData(volumeBars(shown));
+          container.dataset.bars = String(bars.length);
           lastBarTime = bars.at(-1)?.time ?? 0;
           if (candles && fittedKey !== props.viewKey && bars.length > 0) {
             fittedKey = props.viewKey;
@@ -91,7 +101,18 @@ export function CandleChart(props: {
       ),
     );
 
-    createEffect(() => markers.setMarkers(props.markers));
+    createEffect(() => {
+      markers.setMarkers(props.markers);
+      container.dataset.markers = String(props.markers.length);
+    });
+
+    createEffect(() => {
+      for (const line of stops) series.removePriceLine(line);
+      stops = props.stopLines.map((s) =>
+        series.createPriceLine({ price: Number(s.price), color: STOP_COLOR, lineWidth: 1, lineStyle: LineStyle.Dotted, axisLabelVisible: true, title: s.label }),
+      );
+      container.dataset.stops = String(stops.length);
+    });
 
     createEffect(() => {
       for (const line of lines) series.removePriceLine(line);

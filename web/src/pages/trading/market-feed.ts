@@ -3,6 +3,8 @@ import type { ApiError } from "../../api.ts";
 import { api } from "../../auth.ts";
 import { asApiError } from "../../command.ts";
 import { usePoll } from "../../poll.ts";
+import { mergeTail } from "./chart-data.ts";
+import { CANDLE_INTERVALS } from "../../../../core/market.ts";
 import type { ArbitrageReply, BestQuotes, Candle, CandleInterval, OrderBook, Ticker } from "../../types.ts";
 
 /** How often each kind of market data is fetched while the page is visible. */
@@ -10,7 +12,10 @@ export const TOUCH_POLL_MS = 1_000;
 export const BEST_POLL_MS = 2_000;
 export const ARBITRAGE_POLL_MS = 5_000;
 export const CANDLES_POLL_MS = 10_000;
-export const CANDLE_LIMIT = 300;
+/** Bars loaded when a market or interval is chosen: the venue's history, then the live bars. */
+export const CANDLE_LIMIT = 1_000;
+/** Bars each later poll fetches, merged into those loaded (a poll or two may be missed). */
+export const CANDLE_TAIL = 5;
 
 export interface Market {
   readonly venue: string;
@@ -46,7 +51,8 @@ function keyed<T>(current: Accessor<string | null>) {
 
 /**
  * The selected market's data, polled while the page is visible: ticker and book each second,
- * the best quotes across venues, arbitrage, and candles every ten seconds.
+ * the best quotes across venues, arbitrage, and candles every ten seconds (the whole history for
+ * the interval when it is chosen, then only the newest bars, merged in).
  */
 export function createMarketFeed(market: Accessor<Market | null>, interval: Accessor<CandleInterval>) {
   const marketKey = createMemo(() => {
@@ -78,7 +84,14 @@ export function createMarketFeed(market: Accessor<Market | null>, interval: Acce
   usePoll(symbolKey, BEST_POLL_MS, (symbol, alive) => best.load(symbol, alive, () => api.best(symbol)));
   usePoll(candleKey, CANDLES_POLL_MS, (key, alive) => {
     const { venue, symbol, interval: iv } = parts(key);
-    return candles.load(key, alive, async () => (await api.candles(venue, symbol, iv, CANDLE_LIMIT)).candles);
+    return candles.load(key, alive, async () => {
+      const loaded = candles.value();
+      if (loaded && loaded.length > 0) {
+        const merged = mergeTail(loaded, (await api.candles(venue, symbol, iv, CANDLE_TAIL)).candles, CANDLE_INTERVALS[iv], CANDLE_LIMIT);
+        if (merged) return merged;
+      }
+      return (await api.candles(venue, symbol, iv, CANDLE_LIMIT)).candles;
+    });
   });
   usePoll(() => "all", ARBITRAGE_POLL_MS, (key, alive) => arbitrage.load(key, alive, () => api.arbitrage()));
 

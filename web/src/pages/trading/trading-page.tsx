@@ -14,12 +14,13 @@ import { isCancellable } from "./account.ts";
 import { createAccountFeed } from "./account-feed.ts";
 import { ArbitragePanel } from "./arbitrage-panel.tsx";
 import { CandleChart, type OrderLine } from "./candle-chart.tsx";
-import { fillMarkers } from "./chart-data.ts";
+import { fillMarkers, STOP_COLOR, stopLines } from "./chart-data.ts";
 import { createMarketFeed } from "./market-feed.ts";
 import { BestQuotesPanel, OrderBookPanel } from "./order-book.tsx";
 import { OrderTicket } from "./order-ticket.tsx";
 import { FillsPanel, OrdersPanel } from "./orders-panel.tsx";
 import { PositionsPanel } from "./positions-panel.tsx";
+import { createTradesFeed } from "./trades-feed.ts";
 
 const INTERVALS: readonly CandleInterval[] = ["1m", "5m", "15m", "1h", "4h", "1d"];
 const SELECTION_KEY = "cival.trading";
@@ -105,6 +106,7 @@ export default function TradingPage(props: { role: Role }) {
   });
   const feed = createMarketFeed(market, interval);
   const account = createAccountFeed(() => agent() || null);
+  const trades = createTradesFeed(() => agent() || null);
   const canTrade = () => canAct(props.role);
 
   const available = (asset: string) => account.positions()?.find((p) => p.asset === asset)?.available;
@@ -119,6 +121,7 @@ export default function TradingPage(props: { role: Role }) {
       .filter((o) => isCancellable(o) && o.venue === venueId() && o.request.symbol === symbol() && o.request.price)
       .map((o) => ({ id: o.clientOrderId, side: o.request.side, price: o.request.price ?? "0", label: `${o.request.side} ${o.request.quantity}` })),
   );
+  const stops = createMemo(() => stopLines(trades(), venueId(), symbol()));
   const last = createMemo(() => {
     const t = feed.ticker();
     return t ? { price: t.last, timeMs: t.timeMs } : null;
@@ -232,13 +235,14 @@ export default function TradingPage(props: { role: Role }) {
                         tickSize={symbolSpec().tickSize}
                         markers={markers()}
                         orderLines={orderLines()}
+                        stopLines={stops()}
                       />
                       <div class="chart-foot">
                         <span>
                           {symbol()} · {venueId()} · {interval()} · times UTC
                         </span>
                         <span class="legend">
-                          <span class="side-tag buy">▲ buy fill</span> <span class="side-tag sell">▼ sell fill</span> <span class="faint">- - resting order</span>
+                          <span class="side-tag buy">▲ buy fill</span> <span class="side-tag sell">▼ sell fill</span> <span class="faint">- - resting order</span> <span style={{ color: STOP_COLOR }}>··· stop</span>
                         </span>
                       </div>
                     </Panel>
