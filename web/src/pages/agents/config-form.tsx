@@ -84,7 +84,7 @@ export function ConfigPanel(props: { slug: string; config: AgentConfig; strategi
   const readOnly = () => !props.canAct;
   return (
     <Panel title="Parameters" testid="agent-config" aside={<span class="faint small-note">version {props.config.version}</span>}>
-      <form class="form" onSubmit={(e) => void submit(e)}>
+      <form class="form" novalidate onSubmit={(e) => void submit(e)}>
         <Field label="Strategy" hint={strategy()?.description}>
           <select data-testid="cfg-strategy" disabled={readOnly()} value={form().strategy} onChange={(e) => set("strategy", e.currentTarget.value)}>
             <For each={strategyOptions()}>{(s) => <option value={s.id}>{s.name}</option>}</For>

@@ -38,7 +38,7 @@ function ModeSwitch(props: { farm: FarmSummary; onChanged: () => void }) {
     props.onChanged();
   }
   return (
-    <form class="form farm-mode-form" onSubmit={(e) => void submit(e)}>
+    <form class="form farm-mode-form" novalidate onSubmit={(e) => void submit(e)}>
       <div class="cfg-row">
         <Field label="Mode" hint={MODE_HINTS[mode()]}>
           <select data-testid="farm-mode-select" value={mode()} onChange={(e) => { setMode(e.currentTarget.value as FarmModeName); setConfirming(false); }}>
