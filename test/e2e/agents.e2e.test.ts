@@ -106,6 +106,7 @@ describe("agents page", () => {
     await expect(card.getByTestId("approval-notional").getAttribute("data-amount")).resolves.toMatch(/^\d+(\.\d+)?$/);
     await expect(card.getByTestId("approval-countdown").textContent()).resolves.toMatch(/expires in \d+:\d\d/);
     await expect(card.textContent()).resolves.toMatch(/over the notional threshold/);
+    await page.getByTestId("agent-detail").waitFor({ timeout: UPDATE_TIMEOUT_MS });
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: `${DOCS}agents-approval.png`, style: HIDE });
 

@@ -1,4 +1,4 @@
-import { For, Show } from "solid-js";
+import { createSignal, For, Show } from "solid-js";
 import type { ApprovalRecord } from "../../../core/agents/types.ts";
 import { createCommand } from "../command.ts";
 import { Amount, ErrorNote, Price } from "../components.tsx";
@@ -62,13 +62,24 @@ function ApprovalCard(props: { approval: ApprovalRecord; nowMs: number; canAnswe
   );
 }
 
+/** Cards shown before the tray folds the rest behind a "show all" (the page stays in view). */
+const FOLDED_CARDS = 6;
+
 /** The shell's tray of pending approvals, on every page; empty, it takes no room. */
 export function ApprovalTray(props: { role: Role }) {
   const tray = createApprovalTray();
+  const [all, setAll] = createSignal(false);
+  const shown = () => (all() ? tray.pending() : tray.pending().slice(0, FOLDED_CARDS));
+  const hidden = () => tray.pending().length - shown().length;
   return (
     <Show when={tray.pending().length > 0}>
-      <section class="approval-tray" aria-label="Orders waiting for approval" data-testid="approval-tray">
-        <For each={tray.pending()}>{(a) => <ApprovalCard approval={a} nowMs={tray.now()} canAnswer={canAct(props.role)} onDecided={tray.decided} />}</For>
+      <section class="approval-tray" aria-label="Orders waiting for approval" data-testid="approval-tray" data-count={tray.pending().length}>
+        <For each={shown()}>{(a) => <ApprovalCard approval={a} nowMs={tray.now()} canAnswer={canAct(props.role)} onDecided={tray.decided} />}</For>
+        <Show when={hidden() > 0 || all()}>
+          <button type="button" class="small ghost approval-more" data-testid="approval-more" onClick={() => setAll(!all())}>
+            {all() ? "Show fewer" : `${hidden()} more waiting: show all`}
+          </button>
+        </Show>
       </section>
     </Show>
   );
