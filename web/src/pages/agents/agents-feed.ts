@@ -1,4 +1,4 @@
-import { createEffect, createMemo, createSignal, on, onCleanup } from "solid-js";
+import { type Accessor, createEffect, createMemo, createSignal, on as onChange, onCleanup, untrack } from "solid-js";
 import type { AgentSummary, DecisionRecord, EquityPoint } from "../../../../core/agents/types.ts";
 import type { FarmSummary } from "../../../../core/farm/types.ts";
 import type { AgentTrades } from "../../../../core/trades/types.ts";
@@ -24,6 +24,83 @@ function debounced(load: () => Promise<void>) {
   };
 }
 
+/** What the live feed asks of the page's data: refetches (debounced) and decisions to lay over. */
+interface LiveHandlers {
+  readonly list: () => void;
+  readonly farms: () => void;
+  readonly detail: () => void;
+  readonly decisions: (live: DecisionRecord[]) => void;
+}
+
+/**
+ * Holds the farms' topics (an agent's events reach its farm's) and the chosen agent's, and turns
+ * what arrives into refetches: any agent's events → the list; a farm's → the farms; the chosen
+ * agent's → its detail, with its decisions laid over at once. A reconnect refetches what it missed.
+ */
+function followLive(selected: Accessor<string | null>, farms: Accessor<readonly FarmSummary[]>, on: LiveHandlers): void {
+  useLiveTopics(() => {
+    const slug = selected();
+    return [...farms().map((f) => farmTopic(f.id)), ...(slug ? [`agent:${slug}`] : [])];
+  });
+  createEffect(onChange(() => liveStatus().kind === "live", (live) => {
+    if (!live) return;
+    on.list();
+    on.detail();
+  }, { defer: true }));
+  let seen = 0;
+  createEffect(() => {
+    const { fresh, lastId } = entriesSince(liveEntries(), seen);
+    seen = lastId;
+    if (fresh.length === 0) return;
+    const slug = untrack(selected);
+    const t = touched(fresh);
+    if (t.agents.size > 0) on.list();
+    if (t.farms.size > 0) on.farms();
+    if (!slug || !t.agents.has(slug)) return;
+    const live = liveDecisions(fresh, slug);
+    if (live.length > 0) on.decisions(live);
+    on.detail();
+  });
+}
+
+/** The chosen agent's detail (required), decisions and equity curve (shown when they load), reloaded when the choice changes. */
+function createChosenAgent(selected: Accessor<string | null>) {
+  const [detail, setDetail] = createSignal<{ slug: string; agent: AgentSummary; trades: AgentTrades } | null>(null);
+  const [decisions, setDecisions] = createSignal<readonly DecisionRecord[]>([]);
+  const [equity, setEquity] = createSignal<{ slug: string; points: readonly EquityPoint[] } | null>(null);
+  const [error, setError] = createSignal<ApiError | null>(null);
+  async function load(): Promise<void> {
+    const slug = selected();
+    if (!slug) return;
+    const [d, ds, eq] = await Promise.allSettled([agentsApi.detail(slug), agentsApi.decisions(slug, 50), agentsApi.equity(slug, 500)]);
+    if (slug !== selected()) return;
+    if (d.status === "fulfilled") setDetail({ slug, agent: d.value.agent, trades: d.value.trades });
+    if (ds.status === "fulfilled") setDecisions((now) => mergeDecisions(now, ds.value.decisions));
+    if (eq.status === "fulfilled") setEquity({ slug, points: eq.value.points });
+    const failed = [d, ds, eq].find((r) => r.status === "rejected");
+    setError(failed ? asApiError(failed.reason) : null);
+  }
+  createEffect(onChange(selected, () => {
+    setDecisions([]);
+    void load();
+  }));
+  return {
+    load,
+    error,
+    decisions,
+    detail: createMemo(() => {
+      const d = detail();
+      return d && d.slug === selected() ? d : null;
+    }),
+    equity: () => (equity()?.slug === selected() ? (equity()?.points ?? []) : []),
+    addDecisions: (live: DecisionRecord[]) => setDecisions((now) => mergeDecisions(now, live)),
+    putAgent(agent: AgentSummary): void {
+      const d = detail();
+      if (d && d.agent.id === agent.id) setDetail({ ...d, agent });
+    },
+  };
+}
+
 /**
  * The Agents page's data: the list (GET /api/agents), the chosen agent's detail, decisions and
  * equity, the farms and strategies. No timer polls: a summary is refetched when its agent's (or
@@ -34,11 +111,8 @@ export function createAgentsFeed() {
   const [farms, setFarms] = createSignal<readonly FarmSummary[]>([]);
   const [strategies, setStrategies] = createSignal<readonly Strategy[]>([]);
   const [selected, setSelected] = createSignal<string | null>(null);
-  const [detail, setDetail] = createSignal<{ slug: string; agent: AgentSummary; trades: AgentTrades } | null>(null);
-  const [decisions, setDecisions] = createSignal<readonly DecisionRecord[]>([]);
-  const [equity, setEquity] = createSignal<{ slug: string; points: readonly EquityPoint[] } | null>(null);
   const [error, setError] = createSignal<ApiError | null>(null);
-  const [detailError, setDetailError] = createSignal<ApiError | null>(null);
+  const chosen = createChosenAgent(selected);
 
   async function loadList(): Promise<void> {
     try {
@@ -58,61 +132,19 @@ export function createAgentsFeed() {
       // The farm's mode is one panel of the page: the list's error says when the API is down.
     }
   }
-  /** The agent's detail is required; its decisions and equity curve are shown when they load. */
-  async function loadDetail(): Promise<void> {
-    const slug = selected();
-    if (!slug) return;
-    const [d, ds, eq] = await Promise.allSettled([agentsApi.detail(slug), agentsApi.decisions(slug, 50), agentsApi.equity(slug, 500)]);
-    if (slug !== selected()) return;
-    if (d.status === "fulfilled") setDetail({ slug, agent: d.value.agent, trades: d.value.trades });
-    if (ds.status === "fulfilled") setDecisions((now) => mergeDecisions(now, ds.value.decisions));
-    if (eq.status === "fulfilled") setEquity({ slug, points: eq.value.points });
-    const failed = [d, ds, eq].find((r) => r.status === "rejected");
-    setDetailError(failed ? asApiError(failed.reason) : null);
-  }
-
   void loadList();
   void loadFarms();
   void agentsApi.strategies().then((r) => setStrategies(r.strategies), () => undefined);
-  createEffect(on(selected, () => {
-    setDecisions([]);
-    void loadDetail();
-  }));
 
   const listSoon = debounced(loadList);
-  const detailSoon = debounced(loadDetail);
+  const detailSoon = debounced(chosen.load);
   const farmsSoon = debounced(loadFarms);
 
-  useLiveTopics(() => {
-    const slug = selected();
-    return [...farms().map((f) => farmTopic(f.id)), ...(slug ? [`agent:${slug}`] : [])];
-  });
-  // The socket is back: what happened while it was down is only in the API.
-  createEffect(on(() => liveStatus().kind === "live", (live) => {
-    if (!live) return;
-    listSoon();
-    detailSoon();
-  }, { defer: true }));
-
-  let seen = 0;
-  createEffect(() => {
-    const { fresh, lastId } = entriesSince(liveEntries(), seen);
-    seen = lastId;
-    if (fresh.length === 0) return;
-    const slug = selected();
-    const t = touched(fresh);
-    if (t.agents.size > 0) listSoon();
-    if (t.farms.size > 0) farmsSoon();
-    if (slug && t.agents.has(slug)) {
-      const live = liveDecisions(fresh, slug);
-      if (live.length > 0) setDecisions((now) => mergeDecisions(now, live));
-      detailSoon();
-    }
-  });
-
-  const current = createMemo(() => {
-    const d = detail();
-    return d && d.slug === selected() ? d : null;
+  followLive(selected, farms, {
+    list: listSoon,
+    farms: farmsSoon,
+    detail: detailSoon,
+    decisions: chosen.addDecisions,
   });
 
   return {
@@ -121,21 +153,20 @@ export function createAgentsFeed() {
     strategies,
     selected,
     select: (id: string) => setSelected(agentSlug(id)),
-    detail: current,
-    decisions,
-    equity: () => (equity()?.slug === selected() ? (equity()?.points ?? []) : []),
+    detail: chosen.detail,
+    decisions: chosen.decisions,
+    equity: chosen.equity,
     error,
-    detailError,
+    detailError: chosen.error,
     reload: () => {
       void loadList();
-      void loadDetail();
+      void chosen.load();
       void loadFarms();
     },
     /** A summary a command answered with: shown at once. */
     putAgent(agent: AgentSummary): void {
       setAgents((list) => (list ? list.map((a) => (a.id === agent.id ? agent : a)) : list));
-      const d = detail();
-      if (d && d.agent.id === agent.id) setDetail({ ...d, agent });
+      chosen.putAgent(agent);
     },
   };
 }
