@@ -19,7 +19,7 @@ function ApprovalCard(props: { approval: ApprovalRecord; nowMs: number; canAnswe
     if (out) props.onDecided(out.approval);
   }
   return (
-    <article class="approval-card" role="alertdialog" aria-label={`Approval for ${agentSlug(a().agent)}`} data-testid={`approval-${a().id}`} data-approval={a().id}>
+    <article class="approval-card" role="group" aria-label={`Approval for ${agentSlug(a().agent)}`} data-testid={`approval-${a().id}`} data-approval={a().id}>
       <header class="approval-head">
         <span class="approval-flag">APPROVAL</span>
         <span class="approval-agent mono">{agentSlug(a().agent)}</span>
