@@ -1,7 +1,7 @@
 import { DEFAULT_APPROVAL_POLICY, approvalNeeded, approvalRecordOf, interruptFinish } from "../core/agents/approval.js";
 import { type CyclePlan, type RestingOrder, applyVerdict, notionalOf, planCycle, proposalOf, scaleBuys, viewsOf } from "../core/agents/cycle.js";
 import { type DecisionInput, cycleEvents, cycleIdOf, decisionRecord, entryTimes, signalRecords, slotStartMs } from "../core/agents/record.js";
-import { type StrategyFeed, barsWanted, createFeed, feedBars, maxExposureFor, warm } from "../core/agents/strategy-feed.js";
+import { type StrategyFeed, barsWanted, createFeed, feedBars, holdNote, maxExposureFor, waitNote, warm } from "../core/agents/strategy-feed.js";
 import type { AgentConfig, ApprovalRecord, DecisionOutcome, FarmModeName } from "../core/agents/types.js";
 import type { Json } from "../core/events.js";
 import type { AgentView, FarmVerdict } from "../core/farm/types.js";
@@ -51,6 +51,10 @@ interface Staged {
   readonly cash: Decimal;
   readonly resting: RestingOrder[];
   readonly startedWallMs: number;
+  /** A new bar closed and the strategy spoke on it (only then are signals recorded). */
+  readonly acting: boolean;
+  /** What a hold means this cycle, in words (the strategy's figures, or when the next bar closes). */
+  readonly note: string;
 }
 
 /**
@@ -114,12 +118,14 @@ export class AgentCycle {
     const live = this.host.liveOrders();
     const fed = feedBars(this.feed, config, market.candles, position, market.nowMs, live.length === 0);
     const acted = Number(this.host.cycles.meta("acted_bar_ms") ?? "-Infinity");
-    const signal = fed.fresh && warm(this.feed) && fed.newestBarMs > acted ? this.feed.last : HOLD;
+    const acting = fed.fresh && warm(this.feed) && fed.newestBarMs > acted;
+    const signal = acting ? this.feed.last : HOLD;
+    const note = acting ? holdNote(this.feed) : waitNote(config, market.nowMs);
     const { maxExposure } = maxExposureFor(config, closesOf(market));
     const views = viewsOf(signal, market.instruments, str(equity), maxExposure, { agent: me.id, farm: farmOf(me), weight: this.host.weight() }, market.nowMs);
     const resting = live.map((o) => ({ clientOrderId: o.clientOrderId, venue: o.venue, symbol: o.request.symbol, side: o.request.side, price: o.request.price, quantity: o.request.quantity }));
     if (fed.fresh && warm(this.feed)) this.host.cycles.setMeta("acted_bar_ms", String(fed.newestBarMs));
-    return { cycleId, config, market, signal, views, equity, cash, resting, startedWallMs };
+    return { cycleId, config, market, signal, views, equity, cash, resting, startedWallMs, acting, note };
   }
 
   /** Sizing, the farm, the desk, approval; then the orders. */
@@ -143,6 +149,9 @@ export class AgentCycle {
     const notional = plan.orders.filter((o) => !o.reducing).reduce((sum, o) => sum.plus(notionalOf(o)), new Decimal(0));
     const firstLive = plan.orders.some((o) => s.market.live.has(o.venue) && this.host.cycles.meta(`live_ordered:${o.venue}`) === null);
     const need = approvalNeeded(review.policy ?? DEFAULT_APPROVAL_POLICY, { notional, firstLiveOrder: firstLive, deskLevel: review.deskLevel });
+    const waiting = need ? this.host.cycles.pendingApprovals()[0] : undefined;
+    // One request at a time: while one waits, new risk waits with it rather than piling up cards.
+    if (waiting) return this.finish(me, s.config, s.cycleId, s.signal, s.views, "awaiting_approval", `${why}; held: request ${waiting.id} still waits for the operator`, { orders: [], cancels: [] }, mode, waiting.id, s.startedWallMs, s);
     if (need && plan.orders.some((o) => !o.reducing)) return this.awaitApproval(me, s, plan, mode, need, review.policy?.expiresAfterMs ?? DEFAULT_APPROVAL_POLICY.expiresAfterMs, why);
     const decision = this.draft(me, s, "placed", why, plan, mode, null);
     this.host.tx(() => this.host.cycles.saveCycle({ id: s.cycleId, state: "placing", plan, decision }, Date.now()));
@@ -206,7 +215,7 @@ export class AgentCycle {
 
   /** Writes the decision, its signals and the equity sample, and emits the cycle's run (paused when it waits for approval). */
   private record(me: WalletRecord, decision: ReturnType<typeof decisionRecord>, s: Staged | undefined, _plan: CyclePlan, approval: ApprovalRecord | null, nowMs = decision.atMs, views = s?.views ?? []): void {
-    const signals = s ? signalRecords(decision.cycleId, views, s.market.instruments, nowMs) : [];
+    const signals = s?.acting ? signalRecords(decision.cycleId, views, s.market.instruments, nowMs) : [];
     this.host.tx(() => {
       this.host.cycles.saveDecision(decision);
       this.host.cycles.saveViews(views);
@@ -227,7 +236,7 @@ export class AgentCycle {
 /** The cycle's reason in words: the strategy's, then what the stages did to it. */
 function reasonOf(s: Staged, warmNow: boolean, verdict: FarmVerdict | null, deskScale: number, plan: CyclePlan): string {
   if (!warmNow) return `warming up: the strategy needs more bars`;
-  const parts = [s.signal === HOLD ? "no new bar closed, or nothing to do" : s.signal.reason];
+  const parts = [s.signal === HOLD ? s.note : s.signal.reason];
   if (verdict && (verdict.action !== "go" || verdict.scale < 1)) parts.push(`farm (${verdict.mode}): ${verdict.reason}`);
   if (deskScale < 1) parts.push(deskScale === 0 ? "the desk netted it out against another farm's view" : `the desk netted it to ${(deskScale * 100).toFixed(0)}%`);
   if (plan.orders.length > 0) parts.push(`${plan.orders.length} order${plan.orders.length > 1 ? "s" : ""}`);

@@ -18,6 +18,11 @@ const MUTATING = [
   { method: "POST", path: "/api/risk/resume" },
   { method: "POST", path: "/api/orders/check" },
   { method: "POST", path: "/api/backtests" },
+  { method: "PUT", path: "/api/agents/marcus-momentum/config" },
+  { method: "POST", path: "/api/agents/marcus-momentum/positions/close" },
+  { method: "POST", path: "/api/approvals/marcus-momentum.t1" },
+  { method: "PUT", path: "/api/approvals/policy" },
+  { method: "PUT", path: "/api/farms/momentum/mode" },
 ] as const;
 
 const BAD_BODIES: ReadonlyArray<[string, { rawBody?: string; body?: unknown; headers?: Record<string, string> }]> = [
@@ -90,6 +95,11 @@ describe("malformed input", () => {
     ["POST", "/api/farms/../archive"],
     ["POST", "/api/agents/UPPER/archive"],
     ["GET", "/api/wallets/agent:/transactions"],
+    ["PUT", "/api/agents/UPPER/config"],
+    ["POST", "/api/approvals/no-dot"],
+    ["GET", "/api/agents/marcus-momentum/decisions?limit=0"],
+    ["GET", "/api/equity?scope=nowhere"],
+    ["GET", "/api/signals?symbol=btc"],
   ])("%s %s with a bad path parameter → 4xx", async (method, path) => {
     const res = await api(method, path, method === "GET" ? {} : { body: { name: "x" } });
     expect(res.status).toBeGreaterThanOrEqual(400);

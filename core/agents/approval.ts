@@ -13,14 +13,15 @@ import { type CyclePlan, notionalOf } from "./cycle.js";
 /** The desk's alert level: the worst active alert. */
 export type DeskLevel = "calm" | "warning" | "critical";
 
-export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = { notionalAbove: "50000", firstLiveOrder: true, whenDesk: [], expiresAfterMs: 5 * 60_000 };
+/** By default only what no demo agent sizes to waits (a cycle's new risk above 100,000 USD), and first orders on live venues. */
+export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = { notionalAbove: "100000", firstLiveOrder: true, whenDesk: [], expiresAfterMs: 5 * 60_000 };
 
 export const approvalPolicyPatchSchema = z.strictObject({
   notionalAbove: amountSchema.nullable().optional(),
   firstLiveOrder: z.boolean().optional(),
   whenDesk: z.array(z.enum(["warning", "critical"])).max(2).optional(),
   expiresAfterMs: z.number().int().min(10_000, "requests live at least 10 s").max(86_400_000, "requests live at most a day").optional(),
-});
+}).refine((p) => Object.keys(p).length > 0, "say what to change: any of notionalAbove, firstLiveOrder, whenDesk, expiresAfterMs");
 export type ApprovalPolicyPatch = z.infer<typeof approvalPolicyPatchSchema>;
 
 export const approvalAnswerSchema = z.strictObject({

@@ -42,7 +42,7 @@ export const agentConfigPatchSchema = z.strictObject({
   barInterval: z.enum(BAR_INTERVALS).optional(),
   cycleMs: z.number().int().min(MIN_CYCLE_MS, `cycleMs is at least ${MIN_CYCLE_MS}`).max(MAX_CYCLE_MS, `cycleMs is at most ${MAX_CYCLE_MS}`).optional(),
   sizing: sizingSchema.optional(),
-});
+}).refine((p) => Object.keys(p).length > 0, "say what to change: any of strategy, params, symbols, venues, barInterval, cycleMs, sizing");
 export type AgentConfigPatch = z.infer<typeof agentConfigPatchSchema>;
 
 /** One instrument the agent trades: a symbol at a venue. */

@@ -142,3 +142,26 @@ export function maxExposureFor(config: AgentConfig, closes: readonly number[]): 
   if (!(vol > 0)) return { maxExposure: s.maxFraction, realizedVol: vol };
   return { maxExposure: Math.min(s.maxFraction, s.targetVolatility / vol), realizedVol: vol };
 }
+
+/** A hold on a new bar, in words: the strategy's own figures (its plots), so a trader sees how far from a signal it is. */
+export function holdNote(feed: StrategyFeed): string {
+  const names = feed.runner.plots;
+  if (names.length === 0) return feed.last.reason;
+  const out = new Float64Array(names.length);
+  feed.runner.plot(out);
+  const figures = names.map((n, i) => `${n} ${fmtFigure(out[i] as number)}`).join(", ");
+  return `${feed.last.reason === HOLD.reason ? "no signal on this bar" : feed.last.reason} (${figures})`;
+}
+
+/** A cycle between bars: what it waits for. */
+export function waitNote(config: AgentConfig, nowMs: number): string {
+  const interval = barMs(config);
+  const closes = Math.floor(nowMs / interval) * interval + interval;
+  return `waiting for the ${config.barInterval} bar closing at ${new Date(closes).toISOString().slice(11, 19)} UTC (in ${Math.ceil((closes - nowMs) / 1000)} s)`;
+}
+
+function fmtFigure(x: number): string {
+  if (!Number.isFinite(x)) return "–";
+  const a = Math.abs(x);
+  return a >= 1000 ? x.toFixed(0) : a >= 1 ? x.toFixed(2) : x.toPrecision(3);
+}
