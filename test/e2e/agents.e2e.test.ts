@@ -9,8 +9,16 @@ const DOCS = fileURLToPath(new URL("../../docs/", import.meta.url));
 const UPDATE_TIMEOUT_MS = 15_000;
 /** A cycle every 15 s: two cycles and some slack for the first decision to arrive live. */
 const DECISION_TIMEOUT_MS = 45_000;
-/** With every order above 1 USD waiting, the first agent that wants to trade asks within a few cycles. */
-const APPROVAL_TIMEOUT_MS = 90_000;
+/** Signals come on 1m bar closes: with eager parameters one of two agents asks within a few bars. */
+const APPROVAL_TIMEOUT_MS = 200_000;
+/**
+ * Parameters that make an agent want to trade on most bars (no other browser test trades with
+ * their cycles): a 2-bar band at half a deviation with RSI under 50, and a pairs entry at ±0.5 z.
+ */
+const EAGER: Readonly<Record<string, Record<string, unknown>>> = {
+  "sophia-reversion": { period: 2, k: 0.5, rsiPeriod: 2, oversold: 50, overbought: 99 },
+  "paula-pairs": { lookback: 10, entryZ: 0.5, exitZ: 0.1, minCorrelation: 0 },
+};
 const AGENT = "marcus-momentum";
 const DEMO_AGENTS = DEMO_FARMS.flatMap((f) => f.agents.map((a) => a.slug));
 /** Clocks and countdowns are hidden so the committed pictures change only when the page does. */
@@ -49,11 +57,24 @@ async function rejectPending(): Promise<void> {
   for (const a of approvals) await api("POST", `/api/approvals/${encodeURIComponent(a.id)}`, { decision: "reject" });
 }
 
+/** The agent's parameters now (to put back after), then `params` laid over them. */
+async function configure(slug: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const { json } = await api("GET", `/api/agents/${slug}`);
+  const before = (json as { agent?: { config?: { params?: Record<string, unknown> } } } | null)?.agent?.config?.params;
+  if (!before) throw new Error(`${slug} has no configuration: ${JSON.stringify(json)}`);
+  const set = await api("PUT", `/api/agents/${slug}/config`, { params });
+  if (set.status >= 300) throw new Error(`configuring ${slug} failed: ${set.status} ${JSON.stringify(set.json)}`);
+  return before;
+}
+
 describe("agents page", () => {
   let policy: unknown = null;
+  const saved = new Map<string, Record<string, unknown>>();
 
+  // The desk goes back as it was for the other browser tests: the policy, the parameters, nothing waiting.
   afterAll(async () => {
     if (policy !== null) await api("PUT", "/api/approvals/policy", policy).catch(() => undefined);
+    for (const [slug, params] of saved) await api("PUT", `/api/agents/${slug}/config`, { params }).catch(() => undefined);
     await rejectPending().catch(() => undefined);
   });
 
@@ -99,6 +120,7 @@ describe("agents page", () => {
     policy = current.status === 200 ? ((current.json as { policy?: unknown } | null)?.policy ?? current.json) : null;
     const set = await api("PUT", "/api/approvals/policy", { notionalAbove: "1" });
     expect(set.status, JSON.stringify(set.json)).toBeLessThan(300);
+    for (const [slug, params] of Object.entries(EAGER)) saved.set(slug, await configure(slug, params));
 
     const { context, page } = await onAgents(tokens.trader);
     const card = page.locator('[data-testid^="approval-"][data-approval]').first();
@@ -117,7 +139,7 @@ describe("agents page", () => {
     const { json } = await api("GET", "/api/approvals?state=pending");
     expect(((json as { approvals?: { id: string }[] }).approvals ?? []).some((a) => a.id === id)).toBe(false);
     await context.close();
-  });
+  }, 300_000);
 
   test("when a viewer opens Agents then everything reads and nothing acts", async () => {
     const { context, page } = await onAgents(tokens.viewer);
