@@ -21,6 +21,8 @@ export const CYCLE_SCHEMA: readonly string[] = [
 
 /** Decisions kept in the object (D1 keeps them all). */
 const DECISIONS_KEPT = 50;
+/** Decided approvals kept in the object. */
+const APPROVALS_KEPT = 100;
 /** Finished cycles kept (their ids make a repeat of a slot a no-op). */
 const CYCLES_KEPT = 200;
 
@@ -77,6 +79,8 @@ export class CycleStore {
 
   saveApproval(record: ApprovalRecord, plan: CyclePlan): void {
     this.sql.exec(`INSERT OR REPLACE INTO approvals (id, state, expires_ms, json, plan) VALUES (?, ?, ?, ?, ?)`, record.id, record.state, record.expiresAtMs, JSON.stringify(record), JSON.stringify(plan));
+    // Decided requests live on in D1; the object keeps the latest few.
+    this.sql.exec(`DELETE FROM approvals WHERE state != 'pending' AND id NOT IN (SELECT id FROM approvals ORDER BY expires_ms DESC LIMIT ?)`, APPROVALS_KEPT);
   }
 
   pendingApprovals(): ApprovalRecord[] {

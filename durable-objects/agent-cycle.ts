@@ -1,7 +1,7 @@
 import { DEFAULT_APPROVAL_POLICY, approvalNeeded, approvalRecordOf, interruptFinish } from "../core/agents/approval.js";
 import { type CyclePlan, type RestingOrder, applyVerdict, notionalOf, planCycle, proposalOf, scaleBuys, viewsOf } from "../core/agents/cycle.js";
 import { type DecisionInput, cycleEvents, cycleIdOf, decisionRecord, entryTimes, signalRecords, slotStartMs } from "../core/agents/record.js";
-import { type StrategyFeed, barsWanted, createFeed, feedBars, holdNote, maxExposureFor, waitNote, warm } from "../core/agents/strategy-feed.js";
+import { type StrategyFeed, barsSince, barsWanted, createFeed, feedBars, holdNote, maxExposureFor, waitNote, warm } from "../core/agents/strategy-feed.js";
 import type { AgentConfig, ApprovalRecord, DecisionOutcome, FarmModeName } from "../core/agents/types.js";
 import type { Json } from "../core/events.js";
 import type { AgentView, FarmVerdict } from "../core/farm/types.js";
@@ -16,7 +16,7 @@ import { farmOf } from "../core/agent/book.js";
 import type { RunEnds } from "../core/agents/approval.js";
 import type { AgentOrder } from "../core/orders.js";
 import { type CycleRow, CycleStore } from "./agent-cycle-store.js";
-import { type CycleMarket, closesOf, equityOf, instrumentSpecs, readMarket } from "./agent-market.js";
+import { type CycleMarket, equityOf, instrumentSpecs, readMarket } from "./agent-market.js";
 import { clock } from "./clock.js";
 import { farmStub, riskStub } from "./stubs.js";
 
@@ -55,6 +55,8 @@ interface Staged {
   readonly acting: boolean;
   /** What a hold means this cycle, in words (the strategy's figures, or when the next bar closes). */
   readonly note: string;
+  /** The most of equity one instrument may hold now (the sizing's fraction or volatility target). */
+  readonly maxExposure: number;
 }
 
 /**
@@ -83,7 +85,7 @@ export class AgentCycle {
     const unfinished = this.host.cycles.unfinished();
     if (unfinished) return this.execute(unfinished, Date.now());
     const paperNow = clock.nowMs();
-    const cycleId = cycleIdOf(me.id, slotStartMs(paperNow, config.cycleMs));
+    const cycleId = cycleIdOf(me.id, slotStartMs(paperNow, config.cycleMs, me.id));
     if (this.host.cycles.cycle(cycleId)) return;
     const startedWallMs = Date.now();
     let staged: Staged;
@@ -99,10 +101,12 @@ export class AgentCycle {
   /** The market and the strategy: the signal of the newest closed bar (hold until warm, or with no new bar). */
   private async stage(me: WalletRecord, config: AgentConfig, cycleId: string, startedWallMs: number): Promise<Staged> {
     const sizingLookback = config.sizing.mode === "volatility_target" ? config.sizing.lookbackBars : 0;
-    const limit = barsWanted(this.feed?.warmup ?? 200, sizingLookback);
-    const market = await readMarket(this.host.env, config, this.host.balances(), limit);
+    const fresh = barsWanted(this.feed?.warmup ?? 200, sizingLookback);
     const key = `${config.version}`;
-    if (!this.feed || this.feedKey !== key) {
+    // A warm feed reads only the bars closed since its newest; a new one (or one that slept past a warm-up's worth) starts afresh.
+    const since = this.feed && this.feedKey === key ? barsSince(this.feed, config, clock.nowMs(), fresh) : null;
+    const market = await readMarket(this.host.env, config, this.host.balances(), since ?? fresh);
+    if (!this.feed || since === null) {
       this.feed = createFeed(config, instrumentSpecs(config, market));
       this.feedKey = key;
     }
@@ -121,24 +125,24 @@ export class AgentCycle {
     const acting = fed.fresh && warm(this.feed) && fed.newestBarMs > acted;
     const signal = acting ? this.feed.last : HOLD;
     const note = acting ? holdNote(this.feed) : waitNote(config, market.nowMs);
-    const { maxExposure } = maxExposureFor(config, closesOf(market));
+    const { maxExposure } = maxExposureFor(config, this.feed.closes);
     const views = viewsOf(signal, market.instruments, str(equity), maxExposure, { agent: me.id, farm: farmOf(me), weight: this.host.weight() }, market.nowMs);
     const resting = live.map((o) => ({ clientOrderId: o.clientOrderId, venue: o.venue, symbol: o.request.symbol, side: o.request.side, price: o.request.price, quantity: o.request.quantity }));
     if (fed.fresh && warm(this.feed)) this.host.cycles.setMeta("acted_bar_ms", String(fed.newestBarMs));
-    return { cycleId, config, market, signal, views, equity, cash, resting, startedWallMs, acting, note };
+    return { cycleId, config, market, signal, views, equity, cash, resting, startedWallMs, acting, note, maxExposure };
   }
 
   /** Sizing, the farm, the desk, approval; then the orders. */
   private async decide(me: WalletRecord, s: Staged): Promise<void> {
     const warmNow = this.feed !== null && warm(this.feed);
-    const { maxExposure } = maxExposureFor(s.config, closesOf(s.market));
+    const maxExposure = s.maxExposure;
     let plan = s.signal === HOLD ? { orders: [], cancels: [] } : planCycle({ cycleId: s.cycleId, signal: s.signal, instruments: s.market.instruments, equity: str(s.equity), cash: str(s.cash), maxExposure, resting: s.resting });
     const proposal = proposalOf(s.cycleId, me.id, plan, s.views);
     const farm = farmOf(me);
-    const verdict = farm ? await this.askFarm(farm, me.id, s, proposal) : null;
+    // The farm and the desk are asked at once: each judges the same proposal, and a veto makes the desk's netting moot.
+    const [verdict, review] = await Promise.all([farm ? this.askFarm(farm, me.id, s, proposal) : null, riskStub(this.host.env).deskReview(s.views, proposal, s.market.nowMs)]);
     const mode: FarmModeName = verdict?.mode ?? "independent";
     plan = applyVerdict(plan, verdict, s.cycleId, s.market.instruments, s.resting);
-    const review = await riskStub(this.host.env).deskReview(s.views, verdict?.action === "flatten" ? null : proposalOf(s.cycleId, me.id, plan, s.views), s.market.nowMs);
     if (review.netting && review.netting.scale < 1) plan = scaleBuys(plan, review.netting.scale, s.market.instruments);
     const why = reasonOf(s, warmNow, verdict, review.netting?.scale ?? 1, plan);
     if (plan.orders.length === 0 && plan.cancels.length === 0) {

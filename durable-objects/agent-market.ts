@@ -77,6 +77,3 @@ export function equityOf(balances: Balances, market: CycleMarket): Decimal {
   return equity;
 }
 
-export function closesOf(market: CycleMarket): number[] {
-  return (market.candles[0] ?? []).map((c) => Number(c.close));
-}

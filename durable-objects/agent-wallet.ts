@@ -64,7 +64,7 @@ export class AgentWallet extends AgentBook {
     const config = this.cycles.config();
     if (config && !config.paused && this.record?.status === "active") {
       const last = this.cycles.meta("last_cycle_ms");
-      const paperDue = last === null ? clock.nowMs() : slotStartMs(Number(last), config.cycleMs) + config.cycleMs;
+      const paperDue = last === null ? clock.nowMs() : slotStartMs(Number(last), config.cycleMs, this.walletId) + config.cycleMs;
       const failed = Number(this.cycles.meta("cycle_failed_ms") ?? 0);
       due = Math.min(due, Math.max(Date.now() + Math.max(0, paperDue - clock.nowMs()), failed + CYCLE_RETRY_MS));
     }
@@ -82,6 +82,11 @@ export class AgentWallet extends AgentBook {
       this.cycles.setMeta("cycle_failed_ms", String(Date.now()));
       console.warn(`cival: ${this.record?.id ?? "an agent"}'s cycle failed; it resumes with the same orders`, err);
     }
+  }
+
+  /** Answers at once: a bare round trip (the benchmark's floor). */
+  async ping(): Promise<number> {
+    return 1;
   }
 
   /** Runs a decision cycle now if one is due (tests and benchmarks; the alarm does the same). */
@@ -236,7 +241,7 @@ export class AgentWallet extends AgentBook {
       lastDecision: last,
       pendingApprovals: pending,
       lastCycleAtMs: lastMs === null ? null : Number(lastMs),
-      nextCycleAtMs: config && !config.paused && lastMs !== null ? slotStartMs(Number(lastMs), config.cycleMs) + config.cycleMs : null,
+      nextCycleAtMs: config && !config.paused && lastMs !== null ? slotStartMs(Number(lastMs), config.cycleMs, me.id) + config.cycleMs : null,
     };
   }
 }

@@ -1,7 +1,8 @@
 import { type DeskLevel, DEFAULT_APPROVAL_POLICY, type ApprovalPolicyPatch, applyPolicyPatch } from "../core/agents/approval.js";
 import type { ApprovalPolicy } from "../core/agents/types.js";
 import { netViews } from "../core/farm/netting.js";
-import type { AgentView, Netting, Proposal } from "../core/farm/types.js";
+import type { AgentView, FarmMode, Netting, Proposal } from "../core/farm/types.js";
+import { farmStub, treasuryStub } from "./stubs.js";
 import type { Halt, RiskAlert } from "../core/risk/types.js";
 
 export type { AgentView, ApprovalPolicy, ApprovalPolicyPatch, Proposal };
@@ -69,4 +70,38 @@ export function levelOf(alerts: Iterable<RiskAlert>, halts: Iterable<Halt>): Des
     if (a.level === "warning") level = "warning";
   }
   return level;
+}
+
+export const EMERGENCY_SCHEMA = `CREATE TABLE IF NOT EXISTS emergency_prior (farm TEXT PRIMARY KEY, mode TEXT NOT NULL)`;
+
+/**
+ * A halt of the desk or a farm puts the farms it covers in emergency (hold: no new risk, exits
+ * go), remembering each farm's mode; lifting it gives back the mode the monitor took, unless the
+ * operator changed it since. Best effort: the halt itself is already in force at pre-trade.
+ */
+export async function syncEmergencies(env: Env, sql: SqlStorage, put: readonly Halt[], removed: readonly string[]): Promise<void> {
+  sql.exec(EMERGENCY_SCHEMA);
+  const farms = async (key: string): Promise<string[]> =>
+    key === "desk" ? (await treasuryStub(env).directory()).filter((r) => r.kind === "farm" && r.status === "active").map((r) => r.id) : key.startsWith("farm:") ? [key] : [];
+  for (const h of put) {
+    for (const farm of await farms(h.scope.kind === "desk" ? "desk" : h.scope.id)) {
+      const stub = farmStub(env, farm);
+      const current = await stub.mode();
+      if (current.mode === "emergency") continue;
+      sql.exec(`INSERT OR IGNORE INTO emergency_prior (farm, mode) VALUES (?, ?)`, farm, JSON.stringify(current));
+      await stub.setMode({ mode: "emergency", emergency: "hold" }, "monitor", `halted: ${h.reason}`);
+    }
+  }
+  for (const key of removed) {
+    for (const farm of await farms(key)) {
+      const row = sql.exec<{ mode: string }>(`SELECT mode FROM emergency_prior WHERE farm = ?`, farm).toArray()[0];
+      if (!row) continue;
+      sql.exec(`DELETE FROM emergency_prior WHERE farm = ?`, farm);
+      const stub = farmStub(env, farm);
+      const current = await stub.mode();
+      if (current.mode !== "emergency" || current.setBy !== "monitor") continue;
+      const prior = JSON.parse(row.mode) as FarmMode;
+      await stub.setMode({ mode: prior.mode, ...(prior.lead ? { lead: prior.lead } : {}), quorum: prior.quorum, emergency: prior.emergency }, "monitor", "halt lifted: the farm's mode before it");
+    }
+  }
 }

@@ -15,7 +15,7 @@ import { RiskBook } from "./risk-book.js";
 import { NoticeQueue } from "./risk-notices.js";
 import { activeAgents, cycleMs, cancelOpenOrders, gather, knownScope, placeRiskOrder, readQuotes, riskViewOf } from "./risk-io.js";
 import * as store from "./risk-store.js";
-import { DeskBoard, type DeskReview, type AgentView, type ApprovalPolicy, type ApprovalPolicyPatch, type Proposal } from "./risk-desk.js";
+import { DeskBoard, syncEmergencies, type DeskReview, type AgentView, type ApprovalPolicy, type ApprovalPolicyPatch, type Proposal } from "./risk-desk.js";
 
 /** Stops are checked on every step of the market clock while there are positions to protect. */
 const STOP_CHECK_MS = 1_000;
@@ -23,11 +23,9 @@ const STOP_CHECK_MS = 1_000;
 type Outcome<T> = ({ ok: true } & T) | { ok: false; code: RiskRefusal; message: string };
 
 /**
- * The desk's risk monitor: a shell around its machine (core/risk/monitor). It holds what every
- * order's pre-trade check needs in memory, so `preTrade` answers without any I/O; an alarm loop
- * gathers the agents' books and the venues' prices, lets the machine decide, persists the decision
- * in one transaction, then cancels, sends mitigation and stop orders, and notifies. Its thread,
- * `risk`, carries the report as state and every decision as an event.
+ * The desk's risk monitor, a shell around core/risk/monitor: `preTrade` answers from memory with no
+ * I/O; an alarm loop gathers books and prices, decides, persists in one transaction, then cancels,
+ * mitigates, watches stops and notifies. Its thread, `risk`, carries the report and every decision.
  */
 export class RiskMonitor extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -151,7 +149,10 @@ export class RiskMonitor extends DurableObject<Env> {
     this.state = decided.state;
     const fx = decided.effects;
     if (fx.config) this.book.pre.setConfig(fx.config.config);
-    if (fx.haltsPut.length > 0 || fx.haltsRemoved.length > 0) this.book.pre.setHalts([...this.state.halts.values()]);
+    if (fx.haltsPut.length > 0 || fx.haltsRemoved.length > 0) {
+      this.book.pre.setHalts([...this.state.halts.values()]);
+      this.ctx.waitUntil(syncEmergencies(this.env, this.sql, fx.haltsPut, fx.haltsRemoved).catch((err: unknown) => console.warn("cival: farms' emergency mode not synced", err)));
+    }
     store.persistEffects(this.sql, this.outbox, fx, Date.now());
   }
 

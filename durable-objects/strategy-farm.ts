@@ -78,7 +78,8 @@ export class StrategyFarm extends WalletActor {
       return verdict;
     });
     this.armAlarm();
-    await this.drain();
+    // The verdict is kept and queued in the same transaction: the agent need not wait for D1 and the hub (the alarm retries them).
+    this.ctx.waitUntil(this.drain());
     return answered;
   }
 

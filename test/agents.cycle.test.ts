@@ -123,6 +123,27 @@ describe("the decision cycle", () => {
   });
 });
 
+async function farmMode(slug: string, want: string): Promise<{ mode: string; setBy: string }> {
+  for (let i = 0; i < 50; i++) {
+    const mode = (await api("GET", `/api/farms/${slug}`, { role: "viewer" })).body.farm.mode;
+    if (mode.mode === want) return mode;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`farm ${slug} never reached ${want}`);
+}
+
+describe("emergency", () => {
+  it("when the desk is halted then every farm holds in emergency, and resuming gives back the mode it had", async () => {
+    await api("PUT", "/api/farms/pairs/mode", { role: "trader", body: { mode: "collaborative" }, idempotencyKey: "pairs-collab" });
+    expect((await api("POST", "/api/risk/halt", { body: { scope: "desk", reason: "drill" }, idempotencyKey: "halt-drill" })).status).toBeLessThan(300);
+    expect(await farmMode("momentum", "emergency")).toMatchObject({ setBy: "monitor" });
+    await farmMode("pairs", "emergency");
+    expect((await api("POST", "/api/risk/resume", { body: { scope: "desk", reason: "drill over" }, idempotencyKey: "resume-drill" })).status).toBeLessThan(300);
+    await farmMode("momentum", "independent");
+    await farmMode("pairs", "collaborative");
+  });
+});
+
 describe("agents over the API", () => {
   it("when the agents are listed then every demo trader appears with its configuration and equity", async () => {
     const res = await api("GET", "/api/agents", { role: "viewer" });

@@ -49,6 +49,7 @@ const ROUTES: readonly Route[] = [
   { name: "GET /api/farms/:id", need: "viewer", request: () => ({ method: "GET", path: "/api/farms/pairs" }) },
   { name: "PUT /api/farms/:id/mode", need: "trader", request: () => ({ method: "PUT", path: "/api/farms/pairs/mode", body: { mode: "independent", reason: "matrix" } }) },
   { name: "GET /api/equity", need: "viewer", request: () => ({ method: "GET", path: "/api/equity?scope=desk" }) },
+  { name: "GET /api/desk/probe", need: "viewer", request: () => ({ method: "GET", path: "/api/desk/probe?n=3" }) },
   { name: "GET /api/attribution", need: "viewer", request: () => ({ method: "GET", path: "/api/attribution" }) },
   { name: "POST /api/orders/check", need: "trader", request: () => ({ method: "POST", path: "/api/orders/check", body: { agent: "agent:paula-pairs", venue: "paper-binance", symbol: "BTC-USD", side: "buy", type: "market", quantity: "0.001" } }) },
   { name: "POST /api/desk/seed", need: "admin", request: () => ({ method: "POST", path: "/api/desk/seed" }) },

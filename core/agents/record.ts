@@ -11,9 +11,20 @@ import type { AgentView } from "../farm/types.js";
 import type { CycleInstrument, PlannedOrder } from "./cycle.js";
 import type { AgentConfig, DecisionOutcome, DecisionRecord, FarmModeName, SignalRecord } from "./types.js";
 
-/** The start of the cycle slot `nowMs` falls in (paper time). */
-export function slotStartMs(nowMs: number, cycleMs: number): number {
-  return Math.floor(nowMs / cycleMs) * cycleMs;
+/**
+ * The start of the cycle slot `nowMs` falls in (paper time). Each agent's slots are offset by a
+ * fixed share of the cycle derived from its id, so a desk's agents do not all wake at once.
+ */
+export function slotStartMs(nowMs: number, cycleMs: number, agentId = ""): number {
+  const offset = cycleOffsetMs(agentId, cycleMs);
+  return Math.floor((nowMs - offset) / cycleMs) * cycleMs + offset;
+}
+
+/** An agent's offset into its cycle: FNV-1a of its id, modulo the cycle (whole ms). */
+export function cycleOffsetMs(agentId: string, cycleMs: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < agentId.length; i++) h = Math.imul(h ^ agentId.charCodeAt(i), 0x01000193) >>> 0;
+  return h % cycleMs;
 }
 
 /** `<slug>.t<slot start in seconds, base 36>`: unique per agent and slot, short enough for client order ids. */

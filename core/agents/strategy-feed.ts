@@ -26,6 +26,8 @@ export interface StrategyFeed {
   readonly exposure: Float64Array;
   readonly entryPrice: Float64Array;
   readonly barsHeld: Float64Array;
+  /** Instrument 0's closes as fed, newest last (the sizing's realized volatility reads them). */
+  readonly closes: number[];
 }
 
 /** A feed for this configuration, with the instruments' fees and ticks. */
@@ -45,12 +47,27 @@ export function createFeed(config: AgentConfig, instruments: readonly Instrument
     exposure: new Float64Array(n),
     entryPrice: new Float64Array(n).fill(NaN),
     barsHeld: new Float64Array(n),
+    closes: [],
   };
 }
+
+/** Closes kept for the sizing's volatility (its lookback is at most 1,000 bars). */
+const CLOSES_KEPT = 1_001;
 
 /** How many bars to ask the venues for: enough to warm a fresh runner up, and a margin. */
 export function barsWanted(warmup: number, sizingLookback: number): number {
   return Math.min(1_000, Math.max(warmup, sizingLookback) * 2 + 10);
+}
+
+/**
+ * Bars to read this cycle: a warm feed needs only those closed since its newest (and one more,
+ * for a bar that was still forming); null when more than a fresh warm-up's worth closed (the
+ * agent slept): then the feed starts afresh.
+ */
+export function barsSince(feed: StrategyFeed, config: AgentConfig, nowMs: number, fresh: number): number | null {
+  if (!Number.isFinite(feed.lastBarMs)) return null;
+  const missed = Math.ceil((nowMs - feed.lastBarMs) / barMs(config)) + 1;
+  return missed > fresh ? null : missed;
 }
 
 /** The position as the strategy sees it (fractions of equity, entry price, bars held). */
@@ -103,6 +120,11 @@ export function feedBars(feed: StrategyFeed, config: AgentConfig, candles: Reado
     // Nothing the strategy asked for rests at a venue (a fresh runner's history was never traded): it decides the newest bar afresh.
     if (nothingResting && t === ordered[ordered.length - 1]) feed.runner.forget?.();
     feed.last = feed.runner.onBar(feed.bars, view);
+    const close = (feed.bars[0] as BarView).close;
+    if (close > 0) {
+      feed.closes.push(close);
+      if (feed.closes.length > CLOSES_KEPT) feed.closes.splice(0, feed.closes.length - CLOSES_KEPT);
+    }
     feed.lastBarMs = t;
     feed.fed++;
   }

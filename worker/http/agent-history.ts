@@ -2,10 +2,10 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { MAX_ROWS, equitySeries, querySignals, recentDecisions } from "../../adapters/db/agents.js";
 import { fillsCsv, tradesCsv } from "../../core/trades/csv.js";
-import type { TradeFill } from "../../core/trades/types.js";
+import type { AgentTrades, TradeFill } from "../../core/trades/types.js";
 import { slugSchema, symbolSchema } from "../../core/schemas.js";
 import { agentWalletId, farmWalletId } from "../../core/wallets.js";
-import { agentStub } from "../../durable-objects/stubs.js";
+import { agentStub, riskStub } from "../../durable-objects/stubs.js";
 import type { AppEnv } from "../types.js";
 import { ApiError, parse } from "./errors.js";
 
@@ -27,12 +27,20 @@ function agentOf(id: string | undefined): string {
   return agentWalletId(parse(slugSchema, id, "agent id"));
 }
 
+/** The agent's trades, each open one with the stop the risk monitor watches for it. */
+export async function tradesWithStops(env: Env, id: string): Promise<AgentTrades | null> {
+  const [trades, report] = await Promise.all([agentStub(env, id).trades(), riskStub(env).report().catch(() => null)]);
+  if (!trades || !report) return trades;
+  const stopOf = (venue: string, symbol: string) => report.positions.find((p) => p.agent === id && p.venue === venue && p.symbol === symbol)?.stop?.price ?? null;
+  return { ...trades, open: trades.open.map((t) => ({ ...t, stop: t.stop ?? stopOf(t.venue, t.symbol) })) };
+}
+
 function csv(body: string, filename: string): Response {
   return new Response(body, { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${filename}"` } });
 }
 
 async function tradesOrThrow(env: Env, id: string) {
-  const trades = await agentStub(env, id).trades();
+  const trades = await tradesWithStops(env, id);
   if (!trades) throw new ApiError(404, "unknown_wallet", `no agent ${id}`);
   return trades;
 }

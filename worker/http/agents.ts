@@ -10,7 +10,7 @@ import { agentStub, riskStub, treasuryStub } from "../../durable-objects/stubs.j
 import { assertRole } from "../middleware/auth.js";
 import { idempotency } from "../middleware/idempotency.js";
 import type { AppEnv } from "../types.js";
-import { agentHistoryRoutes } from "./agent-history.js";
+import { agentHistoryRoutes, tradesWithStops } from "./agent-history.js";
 import { ApiError, jsonBody, parse, refusal } from "./errors.js";
 
 /** `POST /api/agents`: the directory's create, with an optional configuration (the farm's strategy's defaults otherwise). */
@@ -62,7 +62,7 @@ export const agentRoutes = new Hono<AppEnv>()
   .get("/:id", async (c) => {
     const id = agentParam(c.req.param("id"));
     const agent = await summaryOf(c.env, id);
-    return c.json({ agent, trades: await agentStub(c.env, id).trades() });
+    return c.json({ agent, trades: await tradesWithStops(c.env, id) });
   })
   .put("/:id/config", idempotency(), async (c) => {
     assertRole(c.get("principal").role, "trader", "configuring an agent");
