@@ -22,7 +22,7 @@ const POLL_MS = Number(process.env.CIVAL_SOAK_POLL_MS ?? 10_000);
 const OUT = process.env.CIVAL_SOAK_OUT ?? path.join(ROOT, "bench", "results", "soak.json");
 const TIMEOUT_MS = 5_000;
 const WINDOW_MS = 5 * 60_000;
-const PAGES = ["/wallets", "/trading", "/risk", "/events", "/backtests"];
+const PAGES = ["/wallets", "/trading", "/risk", "/events", "/backtests", "/agents"];
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 
 const log = (msg) => console.log(`soak: ${msg}`);

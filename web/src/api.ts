@@ -43,7 +43,7 @@ export class ApiError extends Error {
   }
 }
 
-type Method = "GET" | "POST" | "PATCH" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** Request bodies as the dashboard sends them: schema defaults are left to the server. */
 type Input<S extends z.ZodType> = z.input<S>;

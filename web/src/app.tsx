@@ -2,6 +2,7 @@ import { type Component, createSignal, For, Match, onMount, Show, Switch, untrac
 import type { ApiError } from "./api.ts";
 import { me, restoreSession, signOut, token } from "./auth.ts";
 import { asApiError } from "./command.ts";
+import { ApprovalTray } from "./approvals/tray.tsx";
 import { ErrorNote } from "./components.tsx";
 import { RiskFeedProvider, ShellHaltBanners } from "./halts/banners.tsx";
 import { LiveStatusPill } from "./live/live-status.tsx";
@@ -17,6 +18,7 @@ const NAV = [
   { path: "/trading", label: "Trading", ready: true },
   { path: "/risk", label: "Risk", ready: true },
   { path: "/backtests", label: "Backtests", ready: true },
+  { path: "/agents", label: "Agents", ready: true },
 ] as const;
 
 const HOME = "/wallets";
@@ -66,6 +68,21 @@ function BacktestsRoute(props: PageProps) {
   );
   return (
     <Show when={page()} fallback={<Show when={failed()} fallback={<div class="loading">Loading the backtester…</div>}><ErrorNote error={failed()} /></Show>}>
+      {(Page) => untrack(() => Page()(props))}
+    </Show>
+  );
+}
+
+/** The Agents page, loaded on first visit like Trading (it carries the chart library too). */
+function AgentsRoute(props: PageProps) {
+  const [page, setPage] = createSignal<Component<PageProps> | null>(null);
+  const [failed, setFailed] = createSignal<ApiError | null>(null);
+  import("./pages/agents/agents-page.tsx").then(
+    (m) => setPage(() => m.default),
+    (error: unknown) => setFailed(asApiError(error)),
+  );
+  return (
+    <Show when={page()} fallback={<Show when={failed()} fallback={<div class="loading">Loading the agents…</div>}><ErrorNote error={failed()} /></Show>}>
       {(Page) => untrack(() => Page()(props))}
     </Show>
   );
@@ -170,6 +187,7 @@ function Shell(props: { sub: string; role: "viewer" | "trader" | "admin" }) {
           <Show when={path() !== "/risk"}>
             <ShellHaltBanners />
           </Show>
+          <ApprovalTray role={props.role} />
           <Switch fallback={<ComingSoon title="Not found">{`Nothing lives at ${path()}.`}</ComingSoon>}>
             <Match when={path() === "/wallets" || path() === "/" || path() === "/sign-in"}>
               <WalletsPage role={props.role} />
@@ -185,6 +203,9 @@ function Shell(props: { sub: string; role: "viewer" | "trader" | "admin" }) {
             </Match>
             <Match when={path() === "/backtests"}>
               <BacktestsRoute role={props.role} />
+            </Match>
+            <Match when={path() === "/agents"}>
+              <AgentsRoute role={props.role} />
             </Match>
           </Switch>
         </main>
