@@ -1,14 +1,15 @@
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_FARMS } from "../../core/demo.ts";
 import { baseUrl, signIn, tokens, useBrowser } from "./browser.ts";
 
 const DOCS = fileURLToPath(new URL("../../docs/", import.meta.url));
 const UPDATE_TIMEOUT_MS = 15_000;
 /** A cycle every 15 s: two cycles and some slack for the first decision to arrive live. */
-const DECISION_TIMEOUT_MS = 45_000;
+/** Decisions come on each new one-minute bar (cycles between bars are heartbeats). */
+const DECISION_TIMEOUT_MS = 90_000;
 /** Signals come on 1m bar closes: with eager parameters one of two agents asks within a few bars. */
 const APPROVAL_TIMEOUT_MS = 200_000;
 /**
@@ -71,8 +72,17 @@ describe("agents page", () => {
   let policy: unknown = null;
   const saved = new Map<string, Record<string, unknown>>();
 
-  // The desk goes back as it was for the other browser tests: the policy, the parameters, nothing waiting.
+  // The e2e desk starts with its agents paused (the other browser tests place orders by hand): they trade while this file runs.
+  beforeAll(async () => {
+    for (const slug of DEMO_AGENTS) {
+      const res = await api("POST", `/api/agents/${slug}/resume`);
+      if (res.status >= 300) throw new Error(`resuming ${slug} failed: ${res.status} ${JSON.stringify(res.json)}`);
+    }
+  });
+
+  // The desk goes back as it was for the other browser tests: the policy, the parameters, nothing waiting, the agents paused.
   afterAll(async () => {
+    for (const slug of DEMO_AGENTS) await api("POST", `/api/agents/${slug}/pause`).catch(() => undefined);
     if (policy !== null) await api("PUT", "/api/approvals/policy", policy).catch(() => undefined);
     for (const [slug, params] of saved) await api("PUT", `/api/agents/${slug}/config`, { params }).catch(() => undefined);
     await rejectPending().catch(() => undefined);

@@ -131,6 +131,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
       stateDir,
       "--var",
       `JWT_SECRET:${secret}`,
+      // The agents start paused: the browser tests that place orders by hand own their positions;
+      // the Agents test resumes the agents while it runs.
+      "--var",
+      "CIVAL_AGENTS_START:paused",
       "--show-interactive-dev-session=false",
     ],
     // Its own process group, so teardown can stop workerd along with wrangler.
