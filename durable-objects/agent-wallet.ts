@@ -158,6 +158,9 @@ export class AgentWallet extends AgentBook {
     const nowMs = Date.now();
     this.tx(() => {
       this.cycles.saveApproval(r, plan);
+      // The cycle that asked is over either way (its row may now be pruned like any other).
+      const cycle = this.cycles.cycle(r.cycleId);
+      if (cycle?.state === "awaiting_approval") this.cycles.saveCycle({ ...cycle, state: "done" }, nowMs);
       this.enqueue({ t: "approval", approval: r });
       const runId = `${r.id}:${r.state}`;
       this.emit(runId, [custom("cival.approval.decided", r as unknown as Json, nowMs)], nowMs, { start: resumeStart(this.walletId, runId, r, nowMs) });
