@@ -104,8 +104,9 @@ export function decisionRecord(d: DecisionInput): DecisionRecord {
  * nothing done) carries `cival.agent.cycle` instead: a heartbeat with what it waits for.
  */
 export function cycleEvents(signals: readonly SignalRecord[], decision: DecisionRecord, nowMs: number, quiet = false): BaseEvent[] {
-  const last = quiet ? custom("cival.agent.cycle", { cycleId: decision.cycleId, reason: decision.reason, latencyMs: decision.latencyMs }, nowMs) : custom("cival.agent.decision", decision as unknown as Json, nowMs);
-  return [...stepEvents(CYCLE_STEPS, nowMs), ...signals.map((s) => custom("cival.agent.signal", s as unknown as Json, nowMs)), last];
+  // A heartbeat carries no stages: a desk's quiet cycles are most of its cycles, and each event is stored and sent.
+  if (quiet) return [custom("cival.agent.cycle", { cycleId: decision.cycleId, reason: decision.reason, latencyMs: decision.latencyMs }, nowMs)];
+  return [...stepEvents(CYCLE_STEPS, nowMs), ...signals.map((s) => custom("cival.agent.signal", s as unknown as Json, nowMs)), custom("cival.agent.decision", decision as unknown as Json, nowMs)];
 }
 
 /**
