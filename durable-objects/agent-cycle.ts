@@ -1,5 +1,5 @@
 import { DEFAULT_APPROVAL_POLICY, approvalNeeded, approvalRecordOf, interruptFinish } from "../core/agents/approval.js";
-import { type CyclePlan, type RestingOrder, applyVerdict, notionalOf, planCycle, proposalOf, scaleBuys, viewsOf } from "../core/agents/cycle.js";
+import { type CyclePlan, type RestingOrder, applyVerdict, exposureOf, notionalOf, planCycle, proposalOf, scaleBuys, viewsOf } from "../core/agents/cycle.js";
 import { type DecisionInput, cycleEvents, cycleIdOf, decisionRecord, entryTimes, signalRecords, slotStartMs } from "../core/agents/record.js";
 import { type StrategyFeed, barsSince, barsWanted, createFeed, feedBars, holdNote, maxExposureFor, waitNote, warm } from "../core/agents/strategy-feed.js";
 import type { AgentConfig, ApprovalRecord, DecisionOutcome, FarmModeName } from "../core/agents/types.js";
@@ -113,9 +113,8 @@ export class AgentCycle {
     const equity = equityOf(this.host.balances(), market);
     const cash = this.host.balances().get(CASH, "USD" as never);
     const entries = entryTimes(this.host.fills());
-    const eq = equity.toNumber();
     const position = {
-      exposure: market.instruments.map((i) => (eq > 0 ? (Number(i.position) * Number(i.mark)) / eq : 0)),
+      exposure: market.instruments.map((i) => exposureOf(i, str(equity))),
       entryPrice: market.instruments.map(() => NaN),
       entryTimeMs: market.instruments.map((i) => entries.get(`${i.venue}|${i.symbol}`) ?? null),
     };

@@ -7,12 +7,11 @@ import { z } from "zod";
 import { CANDLE_INTERVALS } from "../market.js";
 import { paperVenueSpec } from "../paper-venues.js";
 import type { Refused } from "../refusals.js";
-import { symbolSchema, venueIdSchema } from "../schemas.js";
+import { strategySchema, symbolSchema, venueIdSchema } from "../schemas.js";
 import { strategyById } from "../strategies/index.js";
 import type { StrategyId } from "../strategies/types.js";
 import type { AgentConfig, BarInterval, SizingConfig } from "./types.js";
 
-export const STRATEGY_IDS = ["momentum", "mean-reversion", "arbitrage", "pairs", "market-making"] as const satisfies readonly StrategyId[];
 export const BAR_INTERVALS = Object.keys(CANDLE_INTERVALS) as [BarInterval, ...BarInterval[]];
 
 /** Cycles no faster than a second (the paper market's step) and no slower than an hour. */
@@ -35,7 +34,7 @@ export const sizingSchema = z.discriminatedUnion("mode", [
 
 /** What `PUT /api/agents/:id/config` accepts: any of the fields; the rest stay as they are. */
 export const agentConfigPatchSchema = z.strictObject({
-  strategy: z.enum(STRATEGY_IDS).optional(),
+  strategy: strategySchema.optional(),
   params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])).optional(),
   symbols: z.array(symbolSchema).min(1).max(2).optional(),
   venues: z.array(venueIdSchema).min(1).max(2).optional(),

@@ -16,13 +16,12 @@ import type { AgentConfig, AgentStatus, DecisionRecord } from "./types.js";
 /** A view older than this no longer speaks for the agent in a vote. */
 export const VOTE_VIEW_TTL_MS = 120_000;
 
-/** The agent's status in one word, from its record, configuration, last decision and pending approvals. */
+/** The agent's status in one word, from its record, configuration, last decision and pending approvals ("halted" is the risk monitor's to say: the route adds it). */
 export function agentStatus(record: WalletRecord, config: AgentConfig | null, last: DecisionRecord | null, pendingApprovals: number): AgentStatus {
   if (record.status === "archived") return "archived";
   if (!config) return "unconfigured";
   if (config.paused) return "paused";
   if (pendingApprovals > 0) return "awaiting_approval";
-  if (last?.outcome === "risk_rejected" && /halt/i.test(last.reason)) return "halted";
   if (last?.outcome === "warming_up") return "warming_up";
   return "running";
 }

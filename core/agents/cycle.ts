@@ -158,13 +158,12 @@ export function applyVerdict(plan: CyclePlan, verdict: FarmVerdict | null, cycle
  * arbitrage legs are market-neutral (hold).
  */
 export function viewsOf(signal: Signal, instruments: readonly CycleInstrument[], equity: string, maxExposure: number, who: { agent: string; farm: string | null; weight: number }, nowMs: number): AgentView[] {
-  const eq = Number(equity);
   return instruments.map((inst, k) => {
     let side: AgentView["side"] = "hold";
     let strength = 0;
     if (signal.legs || signal.quotes !== undefined) side = "hold";
     else if (signal.targets) {
-      const held = eq > 0 ? (Number(inst.position) * Number(inst.mark)) / eq : 0;
+      const held = exposureOf(inst, equity);
       const want = signal.targets[k] ?? 0;
       const gap = want - held;
       side = Math.abs(gap) < 1e-4 ? "hold" : gap > 0 ? "buy" : "sell";
@@ -175,6 +174,12 @@ export function viewsOf(signal: Signal, instruments: readonly CycleInstrument[],
     }
     return { agent: who.agent, farm: who.farm, symbol: inst.spec.symbol, venue: inst.venue, side, strength, confidence: side === "hold" ? 0 : signal.confidence, weight: who.weight, reason: signal.reason, atMs: nowMs };
   });
+}
+
+/** What a position is worth as a fraction of equity (a statistic for the strategy and the views, not money). */
+export function exposureOf(inst: Pick<CycleInstrument, "position" | "mark">, equity: string): number {
+  const eq = Number(equity);
+  return eq > 0 ? (Number(inst.position) * Number(inst.mark)) / eq : 0;
 }
 
 /** What the agent proposes to its farm: its first buy (new risk), else its first sell (an exit); null when it sends nothing. */

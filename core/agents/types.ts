@@ -9,7 +9,7 @@ import type { StrategyId } from "../strategies/types.js";
 export type StrategyParam = number | string | boolean | null;
 
 /** The bar lengths a strategy may run on (the venues' candle intervals). */
-export type BarInterval = "1m" | "5m" | "15m" | "1h" | "4h" | "1d";
+export type BarInterval = import("../market.js").CandleInterval;
 
 /**
  * How a signal becomes an exposure: a fixed fraction of equity per instrument, or the fraction
@@ -34,7 +34,7 @@ export interface AgentConfig {
   readonly sizing: SizingConfig;
   /** Whether the cycle runs (a paused agent keeps its positions and orders). */
   readonly paused: boolean;
-  /** Bumped on every change: the cycle id includes it, so a reconfigured agent starts fresh ids. */
+  /** Bumped on every change: a new version rebuilds the strategy from history. */
   readonly version: number;
   readonly updatedAtMs: number;
 }

@@ -78,3 +78,13 @@ export function combine(scope: string, parts: readonly Attribution[]): Attributi
     hitRate: hitRate(wins, closedTrades),
   };
 }
+
+/** Agents' attributions added up per farm, per strategy and for the desk (the agents' own kept as they are). */
+export function rollUp(members: ReadonlyArray<{ readonly farm: string; readonly strategy: string; readonly attribution: Attribution }>): { desk: Attribution; farms: Attribution[]; strategies: Attribution[]; agents: Attribution[] } {
+  const group = (key: (m: (typeof members)[number]) => string): Attribution[] => {
+    const by = new Map<string, Attribution[]>();
+    for (const m of members) by.set(key(m), [...(by.get(key(m)) ?? []), m.attribution]);
+    return [...by].map(([scope, list]) => combine(scope, list));
+  };
+  return { desk: combine("desk", members.map((m) => m.attribution)), farms: group((m) => m.farm), strategies: group((m) => m.strategy), agents: members.map((m) => m.attribution) };
+}

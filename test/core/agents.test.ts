@@ -161,3 +161,23 @@ describe("votes", () => {
     expect(agentVote("agent:b", [], proposal, NOW).vote).toBe("abstain");
   });
 });
+
+describe("attribution roll-up", () => {
+  it("when agents are rolled up then each farm and strategy adds its agents' figures, and the desk all of them", async () => {
+    const { rollUp } = await import("../../core/trades/attribution.js");
+    const a = (scope: string, realized: string, wins: number, closed: number) => ({ scope, realizedPnl: realized, unrealizedPnl: "1", fees: "0.5", slippage: "0", closedTrades: closed, wins, hitRate: closed ? wins / closed : null });
+    const out = rollUp([
+      { farm: "farm:x", strategy: "momentum", attribution: a("agent:a", "10", 1, 2) },
+      { farm: "farm:x", strategy: "momentum", attribution: a("agent:b", "-4", 1, 1) },
+      { farm: "farm:y", strategy: "pairs", attribution: a("agent:c", "2.5", 0, 1) },
+    ]);
+    const x = out.farms.find((f) => f.scope === "farm:x");
+    expect(new Decimal(x?.realizedPnl ?? "0").eq(6)).toBe(true);
+    expect(x?.closedTrades).toBe(3);
+    expect(x?.hitRate).toBeCloseTo(2 / 3, 12);
+    expect(out.strategies.map((s) => s.scope).sort()).toEqual(["momentum", "pairs"]);
+    expect(new Decimal(out.desk.realizedPnl).eq(8.5)).toBe(true);
+    expect(new Decimal(out.desk.fees).eq(1.5)).toBe(true);
+    expect(out.agents).toHaveLength(3);
+  });
+});

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { agentConfigPatchSchema, resolveConfig } from "../../core/agents/config.js";
 import type { AgentSummary } from "../../core/agents/types.js";
 import { createAgentBodySchema, renameBodySchema, slugSchema, symbolSchema, venueIdSchema } from "../../core/schemas.js";
-import type { Halt } from "../../core/risk/types.js";
+import { isHalted } from "../../core/risk/breakers.js";
 import type { StrategyId } from "../../core/strategies/types.js";
 import { agentWalletId, slugify } from "../../core/wallets.js";
 import { agentStub, riskStub, treasuryStub } from "../../durable-objects/stubs.js";
@@ -22,16 +22,11 @@ export function agentParam(id: string | undefined): string {
   return agentWalletId(parse(slugSchema, id, "agent id"));
 }
 
-/** Whether a halt in force covers the agent (the desk, its farm, or itself). */
-function haltedBy(halts: readonly Halt[], agent: AgentSummary): Halt | undefined {
-  return halts.find((h) => h.scope.kind === "desk" || (h.scope.kind === "farm" && h.scope.id === agent.farm) || (h.scope.kind === "agent" && h.scope.id === agent.id));
-}
-
 /** Every trading agent's summary, with "halted" where a halt covers it. */
 async function summaries(env: Env): Promise<AgentSummary[]> {
   const directory = (await treasuryStub(env).directory()).filter((r) => r.kind === "agent" && r.role !== "overseer");
   const [list, report] = await Promise.all([Promise.all(directory.map((r) => agentStub(env, r.id).summary())), riskStub(env).report().catch(() => null)]);
-  return list.filter((s): s is AgentSummary => s !== null).map((s) => (report && s.status === "running" && haltedBy(report.halts, s) ? { ...s, status: "halted" } : s));
+  return list.filter((s): s is AgentSummary => s !== null).map((s) => (report && s.status === "running" && isHalted(report.halts, s.id, s.farm) ? { ...s, status: "halted" } : s));
 }
 
 async function summaryOf(env: Env, id: string): Promise<AgentSummary> {

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { MAX_ROWS, equitySeries } from "../../adapters/db/agents.js";
-import { combine } from "../../core/trades/attribution.js";
+import { rollUp } from "../../core/trades/attribution.js";
 import type { Attribution } from "../../core/trades/types.js";
 import { agentStub, treasuryStub } from "../../durable-objects/stubs.js";
 import type { AppEnv } from "../types.js";
@@ -26,20 +26,7 @@ export const performanceRoutes = new Hono<AppEnv>()
     const all = await treasuryStub(c.env).directory();
     const agents = all.filter((r) => r.kind === "agent" && r.role !== "overseer");
     const parts = await Promise.all(agents.map(async (r) => ({ record: r, attribution: (await agentStub(c.env, r.id).attribution()) as Attribution | null })));
-    const known = parts.filter((p): p is { record: (typeof parts)[number]["record"]; attribution: Attribution } => p.attribution !== null);
-    const strategies = new Map<string, Attribution[]>();
-    const farms = new Map<string, Attribution[]>();
     const directory = new Map(all.map((r) => [r.id, r]));
-    for (const p of known) {
-      const farm = p.record.parent ?? "treasury";
-      farms.set(farm, [...(farms.get(farm) ?? []), p.attribution]);
-      const strategy = directory.get(farm)?.strategy ?? "none";
-      strategies.set(strategy, [...(strategies.get(strategy) ?? []), p.attribution]);
-    }
-    return c.json({
-      desk: combine("desk", known.map((p) => p.attribution)),
-      farms: [...farms].map(([id, list]) => combine(id, list)),
-      strategies: [...strategies].map(([id, list]) => combine(id, list)),
-      agents: known.map((p) => p.attribution),
-    });
+    const members = parts.flatMap((p) => (p.attribution ? [{ farm: p.record.parent ?? "treasury", strategy: directory.get(p.record.parent ?? "")?.strategy ?? "none", attribution: p.attribution }] : []));
+    return c.json(rollUp(members));
   });
